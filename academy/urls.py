@@ -1,0 +1,33 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from academy import views
+from courses import views as courses_views
+
+# Staff sign in to the admin through allauth too, so its rate limits and checks apply there.
+admin.autodiscover()
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "KSG Digital Academy administration"
+admin.site.site_title = "KSG Digital Academy"
+
+api_v1 = [
+    path("", include("courses.api_urls")),
+]
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path("", include("academy.urls_profile")),
+    path("", courses_views.home, name="home"),
+    path("", include("courses.urls")),
+]
+
+handler404 = "academy.views.page_not_found"
+handler500 = "academy.views.server_error"

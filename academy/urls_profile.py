@@ -1,0 +1,9 @@
+from django.urls import path
+
+from academy import views_profile
+
+app_name = "academy"
+
+urlpatterns = [
+    path("profile/", views_profile.profile, name="profile"),
+]

@@ -1,0 +1,187 @@
+"""Shared fixtures: the named personas of the portal, and the rules for marked tests.
+
+The personas mirror the demo accounts: two officers of two ministries, their training officers,
+a KSG staff member, a facilitator and a partner reviewer. "Outsider is denied" tests pick the
+persona of the other organisation.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.core.cache import cache
+
+from academy.models import Membership, Organisation
+from tests.factories import (
+    CountyFactory,
+    MembershipFactory,
+    OfficerProfileFactory,
+    OrganisationFactory,
+    UserFactory,
+)
+
+Role = Membership.Role
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("e2e") and not shutil.which("chromium"):
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail("REQUIRE_BROWSER is set but Debian's chromium is not installed.")
+        pytest.skip("browser test: install Debian's chromium (make system-deps)")
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    """Tests marked ``postgres`` skip on SQLite locally, and fail in CI (REQUIRE_POSTGRES=1)."""
+    if not request.node.get_closest_marker("postgres"):
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        if os.environ.get("REQUIRE_POSTGRES"):
+            pytest.fail("REQUIRE_POSTGRES is set but the tests are not running on PostgreSQL.")
+        pytest.skip("needs PostgreSQL: set DATABASE_URL")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and cached pages must not leak from one test into the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+# --- Organisations -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def nairobi(db):
+    return CountyFactory(name="Nairobi City", code=47)
+
+
+@pytest.fixture
+def ksg(db):
+    return OrganisationFactory(
+        name="Kenya School of Government",
+        short_name="KSG",
+        slug="ksg",
+        kind=Organisation.Kind.ACADEMY,
+    )
+
+
+@pytest.fixture
+def ministry_ict(db):
+    return OrganisationFactory(
+        name="Ministry of Information, Communications and the Digital Economy",
+        short_name="MoICDE",
+        slug="ministry-ict",
+        kind=Organisation.Kind.MINISTRY,
+    )
+
+
+@pytest.fixture
+def state_department_ict(ministry_ict):
+    return OrganisationFactory(
+        parent=ministry_ict,
+        name="State Department for ICT and Digital Economy",
+        slug="sd-ict",
+        kind=Organisation.Kind.STATE_DEPARTMENT,
+    )
+
+
+@pytest.fixture
+def treasury(db):
+    return OrganisationFactory(
+        name="The National Treasury and Economic Planning",
+        short_name="Treasury",
+        slug="treasury",
+        kind=Organisation.Kind.MINISTRY,
+    )
+
+
+@pytest.fixture
+def huawei(db):
+    return OrganisationFactory(
+        name="Huawei Technologies (Kenya) Co. Ltd",
+        short_name="Huawei Kenya",
+        slug="huawei",
+        kind=Organisation.Kind.PARTNER,
+    )
+
+
+# --- Personas ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def wanjiku(state_department_ict, nairobi):
+    """An ICT officer of the State Department for ICT (under the Ministry of ICT)."""
+    user = UserFactory(email="wanjiku@ict.demo.go.ke", full_name="Wanjiku Kamau")
+    OfficerProfileFactory(
+        user=user,
+        personal_number="2019001234",
+        organisation=state_department_ict,
+        job_group="K",
+        designation="ICT Officer I",
+        duty_station=nairobi,
+    )
+    return user
+
+
+@pytest.fixture
+def otieno(treasury, nairobi):
+    """An economist at the National Treasury."""
+    user = UserFactory(email="otieno@treasury.demo.go.ke", full_name="Otieno Odhiambo")
+    OfficerProfileFactory(
+        user=user,
+        personal_number="2017005678",
+        organisation=treasury,
+        job_group="M",
+        designation="Senior Economist",
+        duty_station=nairobi,
+    )
+    return user
+
+
+@pytest.fixture
+def hr_ict(ministry_ict):
+    user = UserFactory(email="hr@ict.demo.go.ke", full_name="Akinyi Njeri")
+    MembershipFactory(user=user, role=Role.TRAINING_OFFICER, organisation=ministry_ict)
+    return user
+
+
+@pytest.fixture
+def hr_treasury(treasury):
+    user = UserFactory(email="hr@treasury.demo.go.ke", full_name="Mutua Kiprono")
+    MembershipFactory(user=user, role=Role.TRAINING_OFFICER, organisation=treasury)
+    return user
+
+
+@pytest.fixture
+def ksg_staff(ksg):
+    user = UserFactory(email="staff@ksg.demo.ac.ke", full_name="Chebet Wafula", is_staff=True)
+    MembershipFactory(user=user, role=Role.KSG_STAFF)
+    return user
+
+
+@pytest.fixture
+def trainer(ksg):
+    user = UserFactory(email="trainer@ksg.demo.ac.ke", full_name="Baraka Mwangi")
+    MembershipFactory(user=user, role=Role.FACILITATOR)
+    return user
+
+
+@pytest.fixture
+def huawei_reviewer(huawei):
+    user = UserFactory(email="reviewer@huawei.demo.co.ke", full_name="Li Wei")
+    MembershipFactory(user=user, role=Role.PARTNER_REVIEWER, organisation=huawei)
+    return user

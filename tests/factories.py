@@ -1,0 +1,170 @@
+"""factory_boy factories for the portal's models. Personas are built from these in conftest."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from academy.models import County, Membership, OfficerProfile, Organisation, User
+from courses.models import Campus, Cohort, Competency, Course, DeliveryMode, Level, SkillArea
+from enrollments.models import Enrollment
+
+DEFAULT_PASSWORD = "Correct-Horse-Battery-9"
+
+
+class CountyFactory(DjangoModelFactory):
+    class Meta:
+        model = County
+        django_get_or_create = ("name",)
+
+    code = factory.Sequence(lambda n: 100 + n)
+    name = factory.Sequence(lambda n: f"County {n}")
+
+
+class OrganisationFactory(DjangoModelFactory):
+    """Organisations live in a materialised-path tree: created with add_root/add_child."""
+
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Ministry of Things {n}")
+    slug = factory.Sequence(lambda n: f"org-{n}")
+    kind = Organisation.Kind.MINISTRY
+    parent = None
+
+    @classmethod
+    def _create(cls, model_class, *args, parent=None, **kwargs):
+        if parent is None:
+            return model_class.objects.add_root(create_kwargs=kwargs)
+        return model_class.objects.add_child(parent, create_kwargs=kwargs)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.go.ke")
+    full_name = factory.Faker("name")
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        """Mark the e-mail address verified, as allauth would after the link is followed."""
+        if not create or extracted is False:
+            return
+        from allauth.account.models import EmailAddress
+
+        self.save()
+        EmailAddress.objects.update_or_create(
+            user=self, email=self.email, defaults={"verified": True, "primary": True}
+        )
+
+
+class OfficerProfileFactory(DjangoModelFactory):
+    class Meta:
+        model = OfficerProfile
+
+    user = factory.SubFactory(UserFactory)
+    personal_number = factory.Sequence(lambda n: f"{20230000 + n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    job_group = "K"
+    designation = "ICT Officer"
+    duty_station = factory.SubFactory(CountyFactory, name="Nairobi City", code=47)
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.KSG_STAFF
+    organisation = None
+
+
+class SkillAreaFactory(DjangoModelFactory):
+    class Meta:
+        model = SkillArea
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"skill-area-{n}")
+    name = factory.Sequence(lambda n: f"Skill area {n}")
+    summary = "What public servants need to know."
+    position = factory.Sequence(int)
+
+
+class CompetencyFactory(DjangoModelFactory):
+    class Meta:
+        model = Competency
+
+    skill_area = factory.SubFactory(SkillAreaFactory)
+    slug = factory.Sequence(lambda n: f"competency-{n}")
+    name = factory.Sequence(lambda n: f"Competency {n}")
+
+
+class CampusFactory(DjangoModelFactory):
+    class Meta:
+        model = Campus
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"campus-{n}")
+    name = factory.Sequence(lambda n: f"Campus {n}")
+    county = factory.SubFactory(CountyFactory, name="Nairobi City", code=47)
+
+
+class CourseFactory(DjangoModelFactory):
+    class Meta:
+        model = Course
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"TST-{n:03d}")
+    title = factory.Sequence(lambda n: f"Course number {n}")
+    summary = "A short course for public servants."
+    description = "Participants learn by doing, with exercises drawn from government work."
+    skill_area = factory.SubFactory(SkillAreaFactory)
+    level = Level.FOUNDATION
+    delivery_mode = DeliveryMode.IN_PERSON
+    duration_days = 5
+    cpd_hours = 30
+    provider = factory.LazyFunction(
+        lambda: (
+            Organisation.objects.filter(kind=Organisation.Kind.ACADEMY).first()
+            or OrganisationFactory(
+                name="Kenya School of Government", slug="ksg", kind=Organisation.Kind.ACADEMY
+            )
+        )
+    )
+
+    @factory.post_generation
+    def competencies(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.competencies.set(extracted)
+
+
+class CohortFactory(DjangoModelFactory):
+    class Meta:
+        model = Cohort
+        skip_postgeneration_save = True
+
+    course = factory.SubFactory(CourseFactory)
+    code = factory.Sequence(lambda n: f"C-{n:05d}")
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + datetime.timedelta(days=4))
+    campus = factory.SubFactory(CampusFactory)
+    capacity = 25
+    enrolment_opens_on = factory.LazyFunction(
+        lambda: timezone.localdate() - datetime.timedelta(days=10)
+    )
+    enrolment_closes_on = factory.LazyAttribute(lambda o: o.starts_on - datetime.timedelta(days=3))
+    status = Cohort.Status.SCHEDULED
+
+
+class EnrollmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Enrollment
+
+    officer = factory.SubFactory(UserFactory)
+    cohort = factory.SubFactory(CohortFactory)
+    state = Enrollment.State.ENROLLED
