@@ -24,10 +24,12 @@ DEBUG = env.bool("DEBUG", default=True)
 # The demo data (seed_demo) and its well-known passwords must never reach a real deployment.
 DEMO_MODE = env.bool("DEMO_MODE", default=DEBUG)
 
-SECRET_KEY = env(
-    "SECRET_KEY",
-    default="django-insecure-embedded-development-key-do-not-use-in-production" if DEBUG else None,
-)
+if DEBUG:
+    SECRET_KEY = env(
+        "SECRET_KEY", default="django-insecure-embedded-development-key-do-not-use-in-production"
+    )
+else:
+    SECRET_KEY = env("SECRET_KEY")  # no default: a production start without a key must fail
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -44,11 +44,31 @@ def _postgres_only(request):
 
 
 @pytest.fixture(autouse=True)
+def _redis_only(request, settings):
+    """Tests marked ``redis`` need REDIS_URL; they skip locally without it and fail in CI."""
+    if request.node.get_closest_marker("redis") and not settings.REDIS_URL:
+        if os.environ.get("REQUIRE_REDIS"):
+            pytest.fail("REQUIRE_REDIS is set but REDIS_URL is not.")
+        pytest.skip("needs Redis: set REDIS_URL")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached pages must not leak from one test into the next."""
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Tasks run in-process unless a test starts a real worker (those use ``celery_worker``)."""
+    from academy.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
 
 
 @pytest.fixture(autouse=True)

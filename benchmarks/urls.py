@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+from benchmarks import views
+
+urlpatterns = [
+    path("bench/baseline/catalogue/", views.baseline_catalogue),
+    path("bench/baseline/courses.json", views.baseline_courses_json),
+    path("", include("academy.urls")),
+]
