@@ -7,6 +7,7 @@ persona of the other organisation.
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -21,6 +22,14 @@ from tests.factories import (
 )
 
 Role = Membership.Role
+
+
+def pytest_configure(config):
+    # WhiteNoise warns on every request when STATIC_ROOT is missing; tests serve static files
+    # through the finders, so an empty directory is all it needs.
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 def pytest_runtest_setup(item):
