@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from academy.models import County, JobGroup, Organisation
@@ -31,6 +33,20 @@ class SkillArea(models.Model):
 
     def get_absolute_url(self):
         return reverse("courses:skill_area", kwargs={"slug": self.slug})
+
+    @property
+    def local_name(self):
+        """The name in the active language: Kiswahili when it is active and given, else English."""
+        return self.name_sw if self.name_sw and _kiswahili_active() else self.name
+
+    @property
+    def local_summary(self):
+        """The summary in the active language, falling back to English as ``local_name`` does."""
+        return self.summary_sw if self.summary_sw and _kiswahili_active() else self.summary
+
+
+def _kiswahili_active() -> bool:
+    return (get_language() or "").split("-")[0] == "sw"
 
 
 class Competency(models.Model):
@@ -162,6 +178,10 @@ class Course(models.Model):
         help_text=_("The officer's training officer approves each request."),
     )
     is_published = models.BooleanField(_("published"), default=True)
+    # The weighted text-search document of the course. PostgreSQL computes it (triggers of
+    # migration 0002) from the course's texts, competencies and skill area; elsewhere it stays
+    # empty and the catalogue searches another way. Never set it from Python.
+    search_document = SearchVectorField(_("search document"), null=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -171,7 +191,15 @@ class Course(models.Model):
         ordering = ["title"]
         verbose_name = _("course")
         verbose_name_plural = _("courses")
-        indexes = [models.Index(fields=["skill_area", "level"])]
+        indexes = [
+            models.Index(fields=["skill_area", "level"]),
+            # The catalogue's default listing and its count read only this index.
+            models.Index(
+                fields=["title", "code"],
+                condition=models.Q(is_published=True),
+                name="course_published_by_title",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.title}"
@@ -275,3 +303,12 @@ class Cohort(models.Model):
     @property
     def is_online(self):
         return self.campus_id is None
+
+    @property
+    def seats_left(self):
+        """Seats not taken yet, never below zero.
+
+        Needs the ``seats_taken`` annotation of ``courses.selectors.with_seats``: counting here
+        would cost a query per cohort.
+        """
+        return max(self.capacity - self.seats_taken, 0)

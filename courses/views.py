@@ -1,17 +1,154 @@
+"""The public catalogue pages: home, catalogue, course and skill area. Open to anyone."""
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_safe
+
+from courses import selectors
+from courses.filters import (
+    ONLINE,
+    ORDERING_CHOICES,
+    SEARCH_MAX_LENGTH,
+    STARTS_WITHIN_CHOICES,
+    bind_catalogue_filters,
+)
+from courses.models import DeliveryMode, Level
+
+UPCOMING_ON_HOME = 6
+COURSES_PER_LEVEL = 6
 
 
+@require_safe
 def home(request):
-    return render(request, "courses/home.html")
+    return render(
+        request,
+        "courses/home.html",
+        {
+            "skill_areas": selectors.skill_areas_with_counts(),
+            "cohorts": selectors.upcoming_cohorts(limit=UPCOMING_ON_HOME),
+            "search_max_length": SEARCH_MAX_LENGTH,
+        },
+    )
 
 
+@require_safe
 def catalogue(request):
-    return render(request, "courses/home.html")
+    options = selectors.CatalogueOptions()
+    filters, ignored = bind_catalogue_filters(
+        request.GET, queryset=selectors.catalogue_courses(), options=options
+    )
+    page, page_notice = _page_of(filters.qs, request.GET.get("page"))
+    courses = list(page.object_list)
+    _set_urls(courses)
+    query = filters.data.copy()
+    query.pop("page", None)
+    selected = filters.form.cleaned_data
+    text = selected.get("q") or ""
+    recognised = selectors.recognised_skill_area(text, options.skill_areas) if text else None
+    return render(
+        request,
+        "courses/catalogue.html",
+        {
+            "page": page,
+            "courses": courses,
+            "page_links": _page_links(page, query.urlencode()),
+            "page_notice": page_notice,
+            "ignored": ignored,
+            "selected": selected,
+            "text": text,
+            "recognised_area": recognised,
+            "filtered": any(selected.values()),
+            "options": options,
+            "competency_groups": options.competencies_by_skill_area(),
+            "levels": Level.choices,
+            "delivery_modes": DeliveryMode.choices,
+            "starts_within_choices": STARTS_WITHIN_CHOICES,
+            "ordering_choices": ORDERING_CHOICES,
+            "online": ONLINE,
+            "search_max_length": SEARCH_MAX_LENGTH,
+        },
+    )
 
 
+@require_safe
 def course_detail(request, code):
-    return render(request, "courses/home.html")
+    return render(
+        request, "courses/course_detail.html", {"course": selectors.course_get_published(code)}
+    )
 
 
+@require_safe
 def skill_area(request, slug):
-    return render(request, "courses/home.html")
+    area = selectors.skill_area_get(slug)
+    return render(
+        request,
+        "courses/skill_area.html",
+        {
+            "area": area,
+            "competencies": selectors.competencies_public().filter(skill_area=area),
+            "level_groups": selectors.skill_area_courses_by_level(
+                area, per_level=COURSES_PER_LEVEL
+            ),
+        },
+    )
+
+
+def _page_of(items, raw: str | None) -> tuple[Page, str | None]:
+    """The page asked for by ``raw``, or the nearest real one and a note saying why."""
+    paginator = Paginator(items, settings.CATALOGUE_PAGE_SIZE)
+    if raw is None or raw.strip() == "":
+        return paginator.page(1), None
+    try:
+        number = int(raw)
+    except ValueError:
+        notice = _("“%(page)s” is not a page number, so this is the first page.")
+        return paginator.page(1), notice % {"page": raw[:20]}
+    if number < 1:
+        return paginator.page(1), _("Pages are numbered from 1, so this is the first page.")
+    if number > paginator.num_pages:
+        notice = ngettext(
+            "There is only %(count)d page of results, so this is it.",
+            "There are only %(count)d pages of results, so this is the last one.",
+            paginator.num_pages,
+        )
+        return paginator.page(paginator.num_pages), notice % {"count": paginator.num_pages}
+    return paginator.page(number), None
+
+
+def _page_links(page: Page, query: str) -> dict | None:
+    """Links to the previous, next, first, last and nearby pages, keeping the filters.
+
+    None when there is one page; in ``pages`` a None marks a gap in the numbering.
+    """
+    last = page.paginator.num_pages
+    if last <= 1:
+        return None
+    prefix = f"?{query}&page=" if query else "?page="
+    numbers = sorted({1, last, *range(max(1, page.number - 2), min(last, page.number + 2) + 1)})
+    pages, previous = [], 0
+    for number in numbers:
+        if number - previous > 1:
+            pages.append(None)
+        pages.append(
+            {"number": number, "url": f"{prefix}{number}", "current": number == page.number}
+        )
+        previous = number
+    return {
+        "previous": f"{prefix}{page.number - 1}" if page.has_previous() else None,
+        "next": f"{prefix}{page.number + 1}" if page.has_next() else None,
+        "pages": pages,
+    }
+
+
+def _set_urls(courses) -> None:
+    """Give each course its ``url``, from one reverse() for the page rather than one per card."""
+    marker = "-code-"
+    pattern = reverse("courses:course_detail", kwargs={"code": marker})
+    for course in courses:
+        course.url = pattern.replace(marker, quote(course.code, safe=""))
