@@ -305,3 +305,6 @@ LOGGING = {
 # --- The portal -------------------------------------------------------------------------------
 
 CATALOGUE_PAGE_SIZE = env.int("CATALOGUE_PAGE_SIZE", default=12)
+# How long a catalogue result list (page or API) may be served from the cache; 0 turns it off.
+# Any change to courses, cohorts or enrolments makes cached lists stale at once (courses.cache).
+CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=300)

@@ -15,8 +15,10 @@ from drf_spectacular.utils import (
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from courses import selectors
+from courses.cache import cached_listing
 from courses.filters import CohortFilter, CompetencyFilter, CourseFilter
 
 # --- Output serializers -------------------------------------------------------------------------
@@ -163,6 +165,31 @@ class PublicCatalogueApi:
     renderer_classes = [JSONRenderer]
 
 
+class CachedListMixin:
+    """A list endpoint whose answers come from the shared catalogue cache (``courses.cache``).
+
+    Keyed on the full URL, since the answer's ``next`` and ``previous`` links carry the host.
+    Bad parameters raise before anything is cached, so errors are never served from it.
+    """
+
+    def list(self, request, *args, **kwargs):
+        data = cached_listing(
+            f"api:{self.__class__.__name__}",
+            request.build_absolute_uri(),
+            lambda: _plain(super(CachedListMixin, self).list(request, *args, **kwargs).data),
+        )
+        return Response(data)
+
+
+def _plain(data):
+    """Serializer output as plain dicts and lists, which pickle small and fast into the cache."""
+    if isinstance(data, dict):
+        return {key: _plain(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_plain(value) for value in data]
+    return data
+
+
 _BAD_FILTER = OpenApiResponse(description=_("A query parameter has a value it can't use."))
 
 
@@ -201,7 +228,7 @@ class CompetencyListApi(PublicCatalogueApi, generics.ListAPIView):
     ),
     responses={200: CourseListOutput(many=True), 400: _BAD_FILTER},
 )
-class CourseListApi(PublicCatalogueApi, generics.ListAPIView):
+class CourseListApi(CachedListMixin, PublicCatalogueApi, generics.ListAPIView):
     serializer_class = CourseListOutput
     filterset_class = CourseFilter
 
@@ -232,7 +259,7 @@ class CourseDetailApi(PublicCatalogueApi, generics.RetrieveAPIView):
     description="Every cohort that is not a draft, soonest first, with the seats it has left.",
     responses={200: CohortOutput(many=True), 400: _BAD_FILTER},
 )
-class CohortListApi(PublicCatalogueApi, generics.ListAPIView):
+class CohortListApi(CachedListMixin, PublicCatalogueApi, generics.ListAPIView):
     serializer_class = CohortOutput
     filterset_class = CohortFilter
 

@@ -1,16 +1,19 @@
 """The public catalogue pages: home, catalogue, course and skill area. Open to anyone."""
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from courses import selectors
+from courses.cache import cached_listing
 from courses.filters import (
     ONLINE,
     ORDERING_CHOICES,
@@ -39,11 +42,24 @@ def home(request):
 
 @require_safe
 def catalogue(request):
+    # The search form and results are the same for everyone with the same query: built once,
+    # then served from the catalogue cache until a course, cohort or enrolment changes.
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    listing = cached_listing("page", query, lambda: _catalogue_listing(request.GET))
+    return render(
+        request,
+        "courses/catalogue.html",
+        {"listing": {"title": listing["title"], "body": mark_safe(listing["body"])}},  # noqa: S308
+    )
+
+
+def _catalogue_listing(params) -> dict[str, str]:
+    """The catalogue's title and rendered body (search form and results) for ``params``."""
     options = selectors.CatalogueOptions()
     filters, ignored = bind_catalogue_filters(
-        request.GET, queryset=selectors.catalogue_courses(), options=options
+        params, queryset=selectors.catalogue_courses(), options=options
     )
-    page, page_notice = _page_of(filters.qs, request.GET.get("page"))
+    page, page_notice = _page_of(filters.qs, params.get("page"))
     courses = list(page.object_list)
     _set_urls(courses)
     query = filters.data.copy()
@@ -51,9 +67,8 @@ def catalogue(request):
     selected = filters.form.cleaned_data
     text = selected.get("q") or ""
     recognised = selectors.recognised_skill_area(text, options.skill_areas) if text else None
-    return render(
-        request,
-        "courses/catalogue.html",
+    body = render_to_string(
+        "courses/includes/catalogue_body.html",
         {
             "page": page,
             "courses": courses,
@@ -74,6 +89,12 @@ def catalogue(request):
             "search_max_length": SEARCH_MAX_LENGTH,
         },
     )
+    title = _("Courses matching “%(text)s”") % {"text": text} if text else _("Course catalogue")
+    if page.number > 1:
+        title = f"{title} · {_('page %(number)s') % {'number': page.number}}"
+    # A plain str (not SafeString) in the cache; the view marks the body safe again on the way
+    # out, as render_to_string escaped everything that went into it.
+    return {"title": title, "body": str(body)}
 
 
 @require_safe

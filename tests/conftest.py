@@ -22,6 +22,7 @@ from tests.factories import (
 )
 
 Role = Membership.Role
+_TEST_CACHE_DIR = pytest.StashKey[Path]()
 
 
 def pytest_configure(config):
@@ -30,6 +31,20 @@ def pytest_configure(config):
     from django.conf import settings
 
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    # Each test clears the cache; with the file cache of a local run, give every test process
+    # (xdist workers, test runs side by side) a directory of its own so that they don't clear
+    # each other's entries.
+    cache_settings = settings.CACHES["default"]
+    if cache_settings["BACKEND"].endswith("FileBasedCache"):
+        location = Path(settings.BASE_DIR) / "var" / "test-cache" / str(os.getpid())
+        cache_settings["LOCATION"] = str(location)
+        config.stash[_TEST_CACHE_DIR] = location
+
+
+def pytest_unconfigure(config):
+    location = config.stash.get(_TEST_CACHE_DIR, None)
+    if location is not None:
+        shutil.rmtree(location, ignore_errors=True)
 
 
 def pytest_runtest_setup(item):
