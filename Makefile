@@ -9,7 +9,7 @@ MANAGE := $(UV) run --frozen python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup sync system-deps lint format messages bench clean
+.PHONY: run test setup sync system-deps apt-install lint format messages bench clean
 
 run: setup
 	DEMO_MODE=1 $(MANAGE) seed_demo
@@ -37,9 +37,14 @@ var/bootstrap/bin/uv:
 
 # Debian packages the tests need: Chromium for the browser tests, gettext for translations.
 system-deps:
-	@missing=""; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
-	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	@$(MAKE) --no-print-directory apt-install COMMANDS="chromium msgfmt" PACKAGES="chromium gettext"
+
+# Install the Debian PACKAGES unless all of COMMANDS are already on the PATH.
+apt-install:
+	@missing=""; set -- $(PACKAGES); \
+	for command in $(COMMANDS); do \
+	  command -v $$command >/dev/null || missing="$$missing $$1"; shift; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null; then \
 	    sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
@@ -63,7 +68,9 @@ messages: sync
 	$(MANAGE) makemessages -l sw --ignore=.venv --ignore=var --no-obsolete
 	$(MANAGE) compilemessages -l sw --ignore=.venv --ignore=var
 
+# Needs PostgreSQL and Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL) and wrk, the load generator.
 bench: sync
+	@$(MAKE) --no-print-directory apt-install COMMANDS="wrk" PACKAGES="wrk"
 	$(UV) run --frozen python benchmarks/catalogue.py
 
 clean:
