@@ -1,6 +1,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from academy import views
@@ -9,8 +10,8 @@ from courses import views as courses_views
 # Staff sign in to the admin through allauth too, so its rate limits and checks apply there.
 admin.autodiscover()
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "KSG Digital Academy administration"
-admin.site.site_title = "KSG Digital Academy"
+admin.site.site_header = _("KSG Digital Academy administration")
+admin.site.site_title = _("KSG Digital Academy")
 
 api_v1 = [
     path("", include("courses.api_urls")),

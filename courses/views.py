@@ -91,7 +91,9 @@ def _catalogue_listing(params) -> dict[str, str]:
     )
     title = _("Courses matching “%(text)s”") % {"text": text} if text else _("Course catalogue")
     if page.number > 1:
-        title = f"{title} · {_('page %(number)s') % {'number': page.number}}"
+        # Outside the f-string, where makemessages can find it.
+        page_label = _("page %(number)s") % {"number": page.number}
+        title = f"{title} · {page_label}"
     # A plain str (not SafeString) in the cache; the view marks the body safe again on the way
     # out, as render_to_string escaped everything that went into it.
     return {"title": title, "body": str(body)}
