@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include("academy.urls_profile")),
+    path("", include("enrollments.urls")),
     path("", courses_views.home, name="home"),
     path("", include("courses.urls")),
 ]

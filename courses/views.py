@@ -7,6 +7,7 @@ from django.core.paginator import Page, Paginator
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,6 +23,7 @@ from courses.filters import (
     bind_catalogue_filters,
 )
 from courses.models import DeliveryMode, Level
+from enrollments.selectors import enrollments_of
 
 UPCOMING_ON_HOME = 6
 COURSES_PER_LEVEL = 6
@@ -101,8 +103,16 @@ def _catalogue_listing(params) -> dict[str, str]:
 
 @require_safe
 def course_detail(request, code):
+    course = selectors.course_get_published(code)
+    if request.user.is_authenticated:
+        # The visitor's own place in each cohort, for the "Your place" column.
+        mine = {e.cohort_id: e for e in enrollments_of(request.user).filter(cohort__course=course)}
+        for cohort in course.upcoming:
+            cohort.mine = mine.get(cohort.pk)
     return render(
-        request, "courses/course_detail.html", {"course": selectors.course_get_published(code)}
+        request,
+        "courses/course_detail.html",
+        {"course": course, "today": timezone.localdate()},
     )
 
 

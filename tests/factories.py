@@ -168,3 +168,10 @@ class EnrollmentFactory(DjangoModelFactory):
     officer = factory.SubFactory(UserFactory)
     cohort = factory.SubFactory(CohortFactory)
     state = Enrollment.State.ENROLLED
+    # A place in line only while waiting (a database constraint); tests that care about the
+    # order go through the enrolment services instead.
+    waitlist_position = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.state == Enrollment.State.WAITLISTED),
+        yes_declaration=factory.Sequence(lambda n: n + 1),
+        no_declaration=None,
+    )

@@ -24,6 +24,7 @@ from academy.demo.cohorts import seed_cohorts
 from academy.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD, TRAINER_EMAIL
 from academy.models import County, Organisation, User
 from academy.reference_data import load_public_service
+from courses.cache import catalogue_changed
 from courses.models import Campus, Cohort, Competency, Course, SkillArea
 from enrollments.models import Enrollment
 
@@ -62,6 +63,8 @@ def seed_demo(*, today: datetime.date | None = None) -> SeedReport:
             officers=people.officers,
             user_ids={email: user.pk for email, user in people.users.items()},
         )
+    # Cohorts and enrolments are bulk-created, which sends no signals: say so to the cache.
+    catalogue_changed()
     return SeedReport(created=created, totals=_totals(), seconds=time.monotonic() - started)
 
 

@@ -1,0 +1,72 @@
+"""Reads of enrolments, always on behalf of someone: an officer sees only their own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from academy.models import User
+from enrollments.models import Enrollment
+
+State = Enrollment.State
+
+
+def enrollments_of(officer: User) -> QuerySet[Enrollment]:
+    """The officer's own enrolments, with cohort, course and campus, soonest cohort first."""
+    return (
+        Enrollment.objects.filter(officer=officer)
+        .select_related("cohort__course__skill_area", "cohort__campus")
+        .order_by("cohort__starts_on", "cohort__code")
+    )
+
+
+def enrollment_of(officer: User, pk: int) -> Enrollment:
+    """One of the officer's own enrolments; Http404 for anyone else's (it is not confirmed)."""
+    enrollment = enrollments_of(officer).filter(pk=pk).first()
+    if enrollment is None:
+        raise Http404(gettext("You have no enrolment with this number."))
+    return enrollment
+
+
+def enrollment_in_cohort(officer: User, cohort_id: int) -> Enrollment | None:
+    return enrollments_of(officer).filter(cohort_id=cohort_id).first()
+
+
+@dataclass
+class MyLearning:
+    """An officer's enrolments sorted the way "My learning" shows them."""
+
+    current: list[Enrollment] = field(default_factory=list)
+    upcoming: list[Enrollment] = field(default_factory=list)
+    waiting: list[Enrollment] = field(default_factory=list)
+    completed: list[Enrollment] = field(default_factory=list)
+    ended: list[Enrollment] = field(default_factory=list)
+
+    @property
+    def cpd_hours(self) -> int:
+        return sum(e.cohort.course.cpd_hours for e in self.completed)
+
+
+def my_learning(officer: User) -> MyLearning:
+    """The officer's enrolments in the groups of "My learning" (one query)."""
+    today = timezone.localdate()
+    learning = MyLearning()
+    for enrollment in enrollments_of(officer):
+        cohort = enrollment.cohort
+        if enrollment.state == State.COMPLETED:
+            learning.completed.append(enrollment)
+        elif enrollment.state in (State.WAITLISTED, State.REQUESTED, State.APPROVED):
+            learning.waiting.append(enrollment)
+        elif enrollment.state == State.ENROLLED and cohort.starts_on > today:
+            learning.upcoming.append(enrollment)
+        elif enrollment.state == State.ENROLLED:
+            learning.current.append(enrollment)
+        else:
+            learning.ended.append(enrollment)
+    learning.completed.sort(key=lambda e: e.cohort.ends_on, reverse=True)
+    learning.ended.sort(key=lambda e: e.cohort.starts_on, reverse=True)
+    return learning

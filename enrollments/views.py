@@ -1,0 +1,85 @@
+"""The officer's own enrolments: enrol from a course page, withdraw, and "My learning"."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from courses.selectors import public_cohorts
+from enrollments import selectors, services
+from enrollments.forms import WithdrawForm
+from enrollments.models import Enrollment
+
+State = Enrollment.State
+
+
+@login_required
+@require_POST
+def enrol(request, cohort_id):
+    cohort = get_object_or_404(public_cohorts().select_related("course"), pk=cohort_id)
+    try:
+        result = services.enrollment_create(officer=request.user, cohort=cohort)
+    except services.EnrolmentRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect(cohort.course.get_absolute_url())
+    messages.success(request, outcome_message(result.enrollment, created=result.created))
+    return redirect("enrollments:my_learning")
+
+
+def outcome_message(enrollment: Enrollment, *, created: bool) -> str:
+    """What happened, in the words the officer sees after enrolling."""
+    values = {"cohort": enrollment.cohort.code, "position": enrollment.waitlist_position}
+    if not created:
+        return _("You are already in cohort %(cohort)s: nothing changed.") % values
+    if enrollment.state == State.ENROLLED:
+        return _("You are enrolled in cohort %(cohort)s.") % values
+    if enrollment.state == State.WAITLISTED:
+        return (
+            _(
+                "Cohort %(cohort)s is full: you are number %(position)d on its waiting list. "
+                "Seats that free up go to the waiting list in its order."
+            )
+            % values
+        )
+    return (
+        _("Your request for cohort %(cohort)s has gone to your training officer for approval.")
+        % values
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request, pk):
+    enrollment = selectors.enrollment_of(request.user, pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrollment_withdraw(
+                enrollment=enrollment, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.EnrolmentRefused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(
+                request,
+                _("You have withdrawn from cohort %(cohort)s.")
+                % {"cohort": enrollment.cohort.code},
+            )
+        return redirect("enrollments:my_learning")
+    return render(request, "enrollments/withdraw.html", {"enrollment": enrollment, "form": form})
+
+
+@login_required
+@require_safe
+def my_learning(request):
+    return render(
+        request,
+        "enrollments/my_learning.html",
+        {
+            "learning": selectors.my_learning(request.user),
+            "withdrawable": services.ACTIVE_STATES,
+            "today": timezone.localdate(),
+        },
+    )
