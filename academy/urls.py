@@ -15,6 +15,7 @@ admin.site.site_title = _("KSG Digital Academy")
 
 api_v1 = [
     path("", include("courses.api_urls")),
+    path("", include("enrollments.api_urls")),
 ]
 
 urlpatterns = [

@@ -69,6 +69,7 @@ class CompetencyOutput(serializers.Serializer):
 class CohortInCourseOutput(serializers.Serializer):
     """A cohort as listed with its course."""
 
+    id = serializers.IntegerField(help_text=_("Enrol with POST /api/v1/cohorts/{id}/enrol/."))
     code = serializers.CharField()
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
