@@ -7,6 +7,9 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
 
+from courses.models import Cohort
+from enrollments.services import enrollment_create
+
 pytestmark = pytest.mark.e2e
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -61,18 +64,35 @@ def test_a_refused_sign_up_meets_wcag_21_aa(page, catalogue):
     assert violations(page) == ""
 
 
-def test_the_officers_profile_meets_wcag_21_aa(new_page, catalogue, wanjiku, live_server):
+def test_the_officers_own_pages_meet_wcag_21_aa(new_page, catalogue, wanjiku, live_server):
+    """Profile, "My learning" with a seat and a waiting place, withdrawal, a course page with
+    the officer's place in each cohort."""
+    full = Cohort.objects.get(code="DGP-201-C1")
+    full.capacity = 7
+    full.save()
+    enrollment_create(officer=wanjiku, cohort=full)
+    mine = enrollment_create(officer=wanjiku, cohort=Cohort.objects.get(code="CYB-101-C1"))
     client = Client()
     client.force_login(wanjiku)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    pages = [
+        "/profile/",
+        "/my-learning/",
+        f"/my-learning/{mine.enrollment.pk}/withdraw/",
+        "/courses/DGP-201/",
+    ]
+    found = {}
     for viewport in (None, PHONE):
         page = new_page(**({"viewport": viewport} if viewport else {}))
         page.context.add_cookies(
             [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
         )
-        page.goto("/profile/")
-        assert page.get_by_text("Wanjiku Kamau").count() > 0
-        assert violations(page) == ""
+        for path in pages:
+            page.goto(path)
+            assert page.get_by_text("Sign out").count() > 0
+            if report := violations(page):
+                found[f"{path} at {viewport or 'desktop'}"] = report
+    assert not found, "\n\n".join(f"{path}:\n{report}" for path, report in found.items())
 
 
 def test_the_checker_does_find_violations(page, catalogue):
