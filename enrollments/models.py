@@ -11,6 +11,7 @@ class Enrollment(models.Model):
     class State(models.TextChoices):
         REQUESTED = "requested", _("Requested")
         APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
         ENROLLED = "enrolled", _("Enrolled")
         WAITLISTED = "waitlisted", _("Waiting list")
         WITHDRAWN = "withdrawn", _("Withdrawn")
