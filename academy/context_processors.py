@@ -9,4 +9,5 @@ def portal(request):
     return {
         "demo_mode": settings.DEMO_MODE,
         "is_ksg_staff": bool(user and roles.is_ksg_staff(user)),
+        "is_training_officer": bool(user and roles.is_training_officer(user)),
     }

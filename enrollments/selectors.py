@@ -9,7 +9,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from academy.models import User
+from academy.models import Membership, User
+from academy.roles import organisation_scope
 from enrollments.models import Enrollment
 
 State = Enrollment.State
@@ -34,6 +35,29 @@ def enrollment_of(officer: User, pk: int) -> Enrollment:
 
 def enrollment_in_cohort(officer: User, cohort_id: int) -> Enrollment | None:
     return enrollments_of(officer).filter(cohort_id=cohort_id).first()
+
+
+def requests_for(user: User) -> QuerySet[Enrollment]:
+    """Requests waiting for an answer from ``user``: those of officers of the organisations
+    (and their sub-units) the user is training officer for. None for anyone else."""
+    scope = organisation_scope(user, Membership.Role.TRAINING_OFFICER)
+    return (
+        Enrollment.objects.filter(
+            state=State.REQUESTED, officer__officer_profile__organisation__in=scope
+        )
+        .select_related(
+            "officer__officer_profile__organisation", "cohort__course", "cohort__campus"
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+def request_for(user: User, pk: int) -> Enrollment:
+    """One request ``user`` may answer; Http404 for any other enrolment."""
+    enrollment = requests_for(user).filter(pk=pk).first()
+    if enrollment is None:
+        raise Http404(gettext("There is no request with this number for you to answer."))
+    return enrollment
 
 
 @dataclass

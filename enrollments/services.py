@@ -99,9 +99,11 @@ def _check_eligibility(*, officer: User, cohort: Cohort, today) -> None:
             _("This course is for job groups %(low)s to %(high)s; yours is %(group)s.")
             % {"low": low, "high": high, "group": profile.job_group},
         )
+    # Both conditions on the same enrolment: exclude() across a multi-valued relation would
+    # accept someone else's completion together with the officer's own withdrawal.
+    completed = Enrollment.objects.filter(officer=officer, state=State.COMPLETED)
     missing = course.prerequisites.exclude(
-        cohorts__enrollments__officer=officer,
-        cohorts__enrollments__state=State.COMPLETED,
+        pk__in=completed.values("cohort__course_id")
     ).order_by("code")
     if missing:
         raise EnrolmentRefused(
@@ -241,6 +243,42 @@ def enrollment_withdraw(*, enrollment: Enrollment, by: User, reason: str) -> Enr
     return enrollment
 
 
+def enrollment_decide(
+    *, enrollment: Enrollment, by: User, approve: bool, reason: str = ""
+) -> Enrollment:
+    """The training officer's answer to a request: approved, the officer takes a seat (or the
+    end of the waiting list when the cohort filled up meanwhile); declined, with a reason the
+    officer sees.
+
+    ``by`` must act for the officer's organisation (``selectors.requests_for`` finds only
+    such requests); the caller checks that before, this re-checks the state under the lock.
+    """
+    reason = reason.strip()
+    if not approve and not reason:
+        raise EnrolmentRefused(
+            "reason_required", _("Say why you decline, so that the officer knows.")
+        )
+    with transaction.atomic():
+        cohort = _lock_cohort(enrollment.cohort)
+        enrollment = Enrollment.objects.select_related("cohort").get(pk=enrollment.pk)
+        if enrollment.state != State.REQUESTED:
+            raise EnrolmentRefused(
+                "already_decided",
+                _("This request has already been answered: it is %(state)s.")
+                % {"state": enrollment.get_state_display().lower()},
+            )
+        if not approve:
+            _set_state(enrollment, State.DECLINED, by=by, reason=reason)
+            return enrollment
+        _set_state(enrollment, State.APPROVED, by=by, reason=reason)
+        if seats_taken(cohort) < cohort.capacity:
+            _set_state(enrollment, State.ENROLLED, by=by)
+        else:
+            enrollment.waitlist_position = _next_position(cohort)
+            _set_state(enrollment, State.WAITLISTED, by=by)
+    return enrollment
+
+
 def cohort_change_capacity(*, cohort: Cohort, capacity: int, by: User) -> list[Enrollment]:
     """Set the cohort's capacity; raising it promotes from the waiting list at once.
 
@@ -249,7 +287,9 @@ def cohort_change_capacity(*, cohort: Cohort, capacity: int, by: User) -> list[E
     with transaction.atomic():
         cohort = _lock_cohort(cohort)
         taken = seats_taken(cohort)
-        if capacity < max(taken, 1):
+        if capacity < 1:
+            raise EnrolmentRefused("capacity_too_small", _("A cohort needs at least one seat."))
+        if capacity < taken:
             raise EnrolmentRefused(
                 "capacity_below_taken",
                 _("%(taken)d seats are taken: the capacity can't be lower than that.")

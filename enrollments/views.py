@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from academy.roles import is_training_officer, role_required
 from courses.selectors import public_cohorts
 from enrollments import selectors, services
-from enrollments.forms import WithdrawForm
+from enrollments.forms import DecisionForm, WithdrawForm
 from enrollments.models import Enrollment
 
 State = Enrollment.State
@@ -83,3 +84,41 @@ def my_learning(request):
             "today": timezone.localdate(),
         },
     )
+
+
+@login_required
+@role_required(is_training_officer)
+@require_safe
+def requests(request):
+    """The requests of the training officer's officers that wait for an answer."""
+    return render(
+        request, "enrollments/requests.html", {"requests": selectors.requests_for(request.user)}
+    )
+
+
+@login_required
+@role_required(is_training_officer)
+@require_http_methods(["GET", "POST"])
+def decide(request, pk):
+    enrollment = selectors.request_for(request.user, pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == DecisionForm.APPROVE
+        try:
+            services.enrollment_decide(
+                enrollment=enrollment,
+                by=request.user,
+                approve=approve,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.EnrolmentRefused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            values = {"name": enrollment.officer.full_name, "cohort": enrollment.cohort.code}
+            if approve:
+                done = _("You approved %(name)s's request for cohort %(cohort)s.")
+            else:
+                done = _("You declined %(name)s's request for cohort %(cohort)s.")
+            messages.success(request, done % values)
+        return redirect("enrollments:requests")
+    return render(request, "enrollments/decide.html", {"enrollment": enrollment, "form": form})
