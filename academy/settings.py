@@ -304,6 +304,8 @@ LOGGING = {
 
 # --- The portal -------------------------------------------------------------------------------
 
+# The portal's address, for links in e-mails (sent by workers, which have no request).
+PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
 CATALOGUE_PAGE_SIZE = env.int("CATALOGUE_PAGE_SIZE", default=12)
 # How long a catalogue result list (page or API) may be served from the cache; 0 turns it off.
 # Any change to courses, cohorts or enrolments makes cached lists stale at once (courses.cache).

@@ -20,6 +20,7 @@ from academy.audit import audit_record
 from academy.models import JobGroup, User
 from courses.models import Cohort
 from enrollments.models import Enrollment
+from enrollments.notifications import notify
 
 State = Enrollment.State
 
@@ -102,9 +103,9 @@ def _check_eligibility(*, officer: User, cohort: Cohort, today) -> None:
     # Both conditions on the same enrolment: exclude() across a multi-valued relation would
     # accept someone else's completion together with the officer's own withdrawal.
     completed = Enrollment.objects.filter(officer=officer, state=State.COMPLETED)
-    missing = course.prerequisites.exclude(
-        pk__in=completed.values("cohort__course_id")
-    ).order_by("code")
+    missing = course.prerequisites.exclude(pk__in=completed.values("cohort__course_id")).order_by(
+        "code"
+    )
     if missing:
         raise EnrolmentRefused(
             "prerequisites",
@@ -167,6 +168,8 @@ def enrollment_create(*, officer: User, cohort: Cohort, by: User | None = None) 
             target=enrollment,
             data={"from": previous, "to": enrollment.state, "cohort": cohort.code},
         )
+        if enrollment.state in (State.ENROLLED, State.WAITLISTED):
+            notify(enrollment, enrollment.state)
     return EnrolmentResult(enrollment, created=True)
 
 
@@ -206,6 +209,7 @@ def cohort_promote_waiting(*, cohort: Cohort, by: User | None = None) -> list[En
         for enrollment in waiting:
             enrollment.waitlist_position = None
             _set_state(enrollment, State.ENROLLED, by=by, reason="")
+            notify(enrollment, "promoted")
             promoted.append(enrollment)
         if promoted:
             Enrollment.objects.filter(cohort=cohort, state=State.WAITLISTED).update(
@@ -238,6 +242,7 @@ def enrollment_withdraw(*, enrollment: Enrollment, by: User, reason: str) -> Enr
         enrollment.withdrawn_by = by
         enrollment.save(update_fields=["withdrawn_by"])
         _set_state(enrollment, State.WITHDRAWN, by=by, reason=reason)
+        notify(enrollment, "withdrawn")
         if held_seat:
             cohort_promote_waiting(cohort=cohort, by=by)
     return enrollment
@@ -269,6 +274,7 @@ def enrollment_decide(
             )
         if not approve:
             _set_state(enrollment, State.DECLINED, by=by, reason=reason)
+            notify(enrollment, "declined")
             return enrollment
         _set_state(enrollment, State.APPROVED, by=by, reason=reason)
         if seats_taken(cohort) < cohort.capacity:
@@ -276,6 +282,7 @@ def enrollment_decide(
         else:
             enrollment.waitlist_position = _next_position(cohort)
             _set_state(enrollment, State.WAITLISTED, by=by)
+        notify(enrollment, "approved")
     return enrollment
 
 
