@@ -39,6 +39,13 @@ def pytest_configure(config):
         location = Path(settings.BASE_DIR) / "var" / "test-cache" / str(os.getpid())
         cache_settings["LOCATION"] = str(location)
         config.stash[_TEST_CACHE_DIR] = location
+    elif cache_settings["BACKEND"].endswith("RedisCache"):
+        # clear() empties the whole Redis database: each xdist worker gets one of its own.
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+        if worker.startswith("gw"):
+            base, _, number = cache_settings["LOCATION"].rpartition("/")
+            first = int(number) if number.isdigit() else 0
+            cache_settings["LOCATION"] = f"{base}/{first + 1 + int(worker[2:])}"
 
 
 def pytest_unconfigure(config):
