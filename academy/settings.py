@@ -10,6 +10,7 @@ eagerly in-process, e-mail printed to the console. Production hardening is switc
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -213,7 +214,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Africa/Nairobi"
-CELERY_BEAT_SCHEDULE = {}
+# Exactly one beat process. Reminders are rows first (enrollments.reminders): a missed or
+# repeated run creates and sends nothing twice.
+CELERY_BEAT_SCHEDULE = {
+    "schedule-reminders": {
+        "task": "enrollments.tasks.schedule_reminders",
+        "schedule": crontab(minute=5),
+    },
+}
 
 # --- E-mail -----------------------------------------------------------------------------------
 

@@ -82,3 +82,65 @@ class Enrollment(models.Model):
 
     def __str__(self):
         return f"{self.officer} in {self.cohort} ({self.get_state_display()})"
+
+
+class Reminder(models.Model):
+    """A reminder e-mail, written as a row before it is sent.
+
+    The unique ``key`` (e.g. ``cohort_starts_7_days:enrollment:123``) makes scheduling
+    idempotent: a reminder is created once however often the schedule runs. A row is sent, then
+    marked sent in the same short transaction, so that one lost to a dead worker or a restarted
+    broker stays pending and goes out with the next run, and one marked sent never goes again.
+    """
+
+    class Kind(models.TextChoices):
+        COHORT_STARTS_7_DAYS = "cohort_starts_7_days", _("Cohort starts in 7 days")
+        COHORT_STARTS_1_DAY = "cohort_starts_1_day", _("Cohort starts tomorrow")
+        APPROVAL_PENDING = "approval_pending", _("Request waiting for approval")
+        RESULTS_MISSING = "results_missing", _("Results not recorded")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("No longer needed")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    enrollment = models.ForeignKey(
+        Enrollment,
+        verbose_name=_("enrolment"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    cohort = models.ForeignKey(
+        Cohort,
+        verbose_name=_("cohort"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    key = models.CharField(_("key"), max_length=120, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        indexes = [models.Index(fields=["status", "id"])]
+
+    def __str__(self):
+        return self.key

@@ -8,3 +8,22 @@ from enrollments import notifications
 @shared_task(ignore_result=True)
 def send_enrolment_email(enrollment_id: int, kind: str, position: int | None = None) -> None:
     notifications.send_enrolment_email(enrollment_id, kind, position)
+
+
+@shared_task(ignore_result=True)
+def schedule_reminders() -> None:
+    """Write the reminders due today, then nudge a worker to send them (beat runs this)."""
+    from django.db import transaction
+
+    from enrollments import reminders
+
+    reminders.schedule_due_reminders()
+    transaction.on_commit(send_reminders.delay)
+
+
+@shared_task(ignore_result=True)
+def send_reminders() -> None:
+    """Send the pending reminders; a second run at the same time skips the rows the first holds."""
+    from enrollments import reminders
+
+    reminders.send_pending_reminders()
