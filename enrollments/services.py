@@ -138,6 +138,10 @@ def enrollment_create(*, officer: User, cohort: Cohort, by: User | None = None) 
     today = timezone.localdate()
     with transaction.atomic():
         cohort = _lock_cohort(cohort)
+        # And the officer: two requests at once into two cohorts of one course would otherwise
+        # both pass the "not in another cohort of this course" rule. Taken after the cohort's
+        # lock, always in that order, so two such requests can't deadlock.
+        User.objects.select_for_update().only("pk").get(pk=officer.pk)
         existing = Enrollment.objects.filter(officer=officer, cohort=cohort).first()
         if existing is not None:
             if existing.state in ACTIVE_STATES or existing.state in Enrollment.SEAT_STATES:
@@ -160,6 +164,7 @@ def enrollment_create(*, officer: User, cohort: Cohort, by: User | None = None) 
             enrollment.state = State.WAITLISTED
             enrollment.waitlist_position = _next_position(cohort)
         enrollment.reason = ""
+        enrollment.withdrawn_by = None
         enrollment.state_changed_at = timezone.now()
         enrollment.save()
         audit_record(
