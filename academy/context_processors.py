@@ -10,4 +10,5 @@ def portal(request):
         "demo_mode": settings.DEMO_MODE,
         "is_ksg_staff": bool(user and roles.is_ksg_staff(user)),
         "is_training_officer": bool(user and roles.is_training_officer(user)),
+        "is_facilitator": bool(user and roles.is_facilitator(user)),
     }

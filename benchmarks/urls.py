@@ -5,5 +5,6 @@ from benchmarks import views
 urlpatterns = [
     path("bench/baseline/catalogue/", views.baseline_catalogue),
     path("bench/baseline/courses.json", views.baseline_courses_json),
+    path("bench/baseline/cohorts/<int:cohort_id>/enrol/", views.baseline_enrol),
     path("", include("academy.urls")),
 ]

@@ -1,4 +1,5 @@
-"""Baselines: the same rows as the catalogue page and the courses API, one query, no logic.
+"""Baselines: the same rows as the catalogue page and the courses API, one query, no logic;
+and an enrolment endpoint that inserts one row per request with no checks.
 
 No filters, no facets, no count for pagination, no permission or serializer machinery: the
 cheapest way Django can put those rows on the wire. The portal's views are measured against
@@ -9,8 +10,12 @@ from django.db.models import OuterRef, Subquery
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
 
 from courses.models import Cohort, Course
+from enrollments.models import Enrollment
 
 
 def _rows(limit):
@@ -46,3 +51,19 @@ def baseline_catalogue(request):
 
 def baseline_courses_json(request):
     return JsonResponse({"results": _rows(20)})
+
+
+@csrf_exempt
+@require_POST
+def baseline_enrol(request, cohort_id):
+    """One enrolment row per request and nothing else: no cohort lock, no seat count, no rules,
+    no waiting list, no audit event, no e-mail. The officer is found by the same token lookup
+    the API's TokenAuthentication does, so both sides pay for authentication."""
+    key = request.headers.get("Authorization", "").removeprefix("Token ").strip()
+    token = Token.objects.select_related("user").filter(key=key).first()
+    if token is None:
+        return JsonResponse({"detail": "unknown token"}, status=401)
+    enrollment = Enrollment.objects.create(
+        officer=token.user, cohort_id=cohort_id, state=Enrollment.State.ENROLLED
+    )
+    return JsonResponse({"id": enrollment.pk, "state": enrollment.state}, status=201)

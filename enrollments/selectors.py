@@ -52,6 +52,20 @@ def requests_for(user: User) -> QuerySet[Enrollment]:
     )
 
 
+def officers_enrollments_for(user: User, *, state: str = "") -> QuerySet[Enrollment]:
+    """Enrolments of the officers of the organisations (and sub-units) ``user`` is training
+    officer for, newest cohort first; optionally only those in ``state``."""
+    scope = organisation_scope(user, Membership.Role.TRAINING_OFFICER)
+    enrollments = (
+        Enrollment.objects.filter(officer__officer_profile__organisation__in=scope)
+        .select_related(
+            "officer__officer_profile__organisation", "cohort__course", "cohort__campus"
+        )
+        .order_by("-cohort__starts_on", "officer__full_name", "pk")
+    )
+    return enrollments.filter(state=state) if state else enrollments
+
+
 def request_for(user: User, pk: int) -> Enrollment:
     """One request ``user`` may answer; Http404 for any other enrolment."""
     enrollment = requests_for(user).filter(pk=pk).first()

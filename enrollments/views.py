@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -122,3 +123,21 @@ def decide(request, pk):
             messages.success(request, done % values)
         return redirect("enrollments:requests")
     return render(request, "enrollments/decide.html", {"enrollment": enrollment, "form": form})
+
+
+@login_required
+@role_required(is_training_officer)
+@require_safe
+def officers_training(request):
+    """The training officer's view of their officers' enrolments, by state, a page at a time."""
+    state = request.GET.get("state", "")
+    if state not in State.values:
+        state = ""
+    page = Paginator(selectors.officers_enrollments_for(request.user, state=state), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "enrollments/officers_training.html",
+        {"page": page, "state": state, "states": State.choices},
+    )

@@ -45,7 +45,7 @@ def test_the_training_officer_of_the_parent_ministry_sees_it(client, hr_ict, req
     page = client.get(reverse("enrollments:requests")).content.decode()
     assert "Wanjiku Kamau" in page
     assert reverse("enrollments:decide", args=[request_.pk]) in page
-    assert "Requests" in client.get(reverse("home")).content.decode()
+    assert "Our officers" in client.get(reverse("home")).content.decode()
 
 
 def test_another_ministrys_training_officer_sees_nothing(client, hr_treasury, request_):

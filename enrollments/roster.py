@@ -1,0 +1,104 @@
+"""Reads of cohort rosters for the people who run cohorts: KSG staff see every cohort that is not
+a draft, a facilitator only the cohorts they facilitate, anyone else none."""
+
+from __future__ import annotations
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils.translation import gettext
+
+from academy.models import Organisation, User
+from academy.roles import is_facilitator, is_ksg_staff
+from courses.models import Cohort
+from enrollments.models import Enrollment
+
+State = Enrollment.State
+
+# The order of the states on a roster: those holding a seat first, then those in line.
+STATE_ORDER = [
+    State.ENROLLED,
+    State.COMPLETED,
+    State.NOT_COMPLETED,
+    State.WAITLISTED,
+    State.APPROVED,
+    State.REQUESTED,
+    State.DECLINED,
+    State.WITHDRAWN,
+]
+
+
+def cohorts_for_staff(user: User) -> QuerySet[Cohort]:
+    """The cohorts whose roster ``user`` may see, with their course, campus, seats taken and
+    number waiting; soonest first."""
+    if is_ksg_staff(user):
+        cohorts = Cohort.objects.exclude(status=Cohort.Status.DRAFT)
+    elif is_facilitator(user):
+        cohorts = Cohort.objects.exclude(status=Cohort.Status.DRAFT).filter(facilitators=user)
+    else:
+        return Cohort.objects.none()
+    return (
+        cohorts.select_related("course", "campus")
+        .annotate(
+            seats_taken=Count(
+                "enrollments", filter=Q(enrollments__state__in=Enrollment.SEAT_STATES)
+            ),
+            waiting_count=Count("enrollments", filter=Q(enrollments__state=State.WAITLISTED)),
+        )
+        .order_by("starts_on", "code")
+    )
+
+
+def cohort_for_staff(user: User, pk: int) -> Cohort:
+    """One cohort whose roster ``user`` may see; Http404 for any other (it is not confirmed)."""
+    cohort = cohorts_for_staff(user).filter(pk=pk).first()
+    if cohort is None:
+        raise Http404(gettext("There is no cohort with this number for you to see."))
+    return cohort
+
+
+def _state_rank() -> Case:
+    return Case(
+        *(When(state=state, then=Value(rank)) for rank, state in enumerate(STATE_ORDER)),
+        default=Value(len(STATE_ORDER)),
+        output_field=IntegerField(),
+    )
+
+
+def roster(
+    cohort: Cohort,
+    *,
+    search: str = "",
+    state: str = "",
+    organisation: Organisation | int | None = None,
+) -> QuerySet[Enrollment]:
+    """The cohort's enrolments with officer, profile and organisation: by state (seats first),
+    then waiting list position, then name. ``search`` matches name, e-mail or personal number.
+
+    Only call it with a cohort from ``cohorts_for_staff``: it does not check who asks.
+    """
+    enrollments = Enrollment.objects.filter(cohort=cohort).select_related(
+        "officer__officer_profile__organisation"
+    )
+    search = search.strip()
+    if search:
+        enrollments = enrollments.filter(
+            Q(officer__full_name__icontains=search)
+            | Q(officer__email__icontains=search)
+            | Q(officer__officer_profile__personal_number__icontains=search)
+        )
+    if state:
+        enrollments = enrollments.filter(state=state)
+    if organisation is not None:
+        enrollments = enrollments.filter(officer__officer_profile__organisation=organisation)
+    return enrollments.annotate(state_rank=_state_rank()).order_by(
+        "state_rank", "waitlist_position", "officer__full_name", "pk"
+    )
+
+
+def roster_organisations(cohort: Cohort) -> QuerySet[Organisation]:
+    """The organisations of the officers on the cohort's roster, by name."""
+    return (
+        Organisation.objects.filter(officers__user__enrollments__cohort=cohort)
+        .distinct()
+        .order_by("name")
+    )

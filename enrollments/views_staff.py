@@ -1,0 +1,228 @@
+"""The pages of KSG staff and facilitators: their cohorts, a cohort's roster with its CSV
+export, and (KSG staff only) the capacity of a cohort."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST, require_safe
+
+from academy.audit import audit_record
+from academy.roles import is_facilitator, is_ksg_staff, role_required
+from enrollments import roster as roster_selectors
+from enrollments import services
+from enrollments.forms_staff import CapacityForm, RosterFilterForm
+
+COHORTS_PER_PAGE = 25
+ROSTER_PER_PAGE = 50
+
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _page(items, request, per_page: int) -> Page:
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def _page_links(page: Page, query: str) -> dict | None:
+    """Previous, next and numbered links that keep the filters; None for a single page."""
+    last = page.paginator.num_pages
+    if last <= 1:
+        return None
+    prefix = f"?{query}&page=" if query else "?page="
+    numbers = sorted({1, last, *range(max(1, page.number - 2), min(last, page.number + 2) + 1)})
+    pages, previous = [], 0
+    for number in numbers:
+        if number - previous > 1:
+            pages.append(None)
+        pages.append(
+            {"number": number, "url": f"{prefix}{number}", "current": number == page.number}
+        )
+        previous = number
+    return {
+        "previous": f"{prefix}{page.number - 1}" if page.has_previous() else None,
+        "next": f"{prefix}{page.number + 1}" if page.has_next() else None,
+        "pages": pages,
+    }
+
+
+@login_required
+@role_required(is_ksg_staff, is_facilitator)
+@require_safe
+def cohort_list(request):
+    page = _page(roster_selectors.cohorts_for_staff(request.user), request, COHORTS_PER_PAGE)
+    return render(
+        request,
+        "enrollments/staff/cohort_list.html",
+        {"page": page, "page_links": _page_links(page, "")},
+    )
+
+
+def _filter_form(request, cohort) -> RosterFilterForm:
+    return RosterFilterForm(
+        request.GET or None, organisations=roster_selectors.roster_organisations(cohort)
+    )
+
+
+def _filter_query(filters: dict) -> str:
+    """The filters as a query string (without the page), for links that keep them."""
+    params = {
+        "q": filters["search"],
+        "state": filters["state"],
+        "organisation": filters["organisation"].pk if filters["organisation"] else "",
+    }
+    return urlencode({key: value for key, value in params.items() if value})
+
+
+def _roster_page(request, cohort, capacity_form: CapacityForm | None = None, status: int = 200):
+    form = _filter_form(request, cohort)
+    filters = form.filters()
+    query = _filter_query(filters)
+    page = _page(roster_selectors.roster(cohort, **filters), request, ROSTER_PER_PAGE)
+    can_change_capacity = is_ksg_staff(request.user)
+    if can_change_capacity and capacity_form is None:
+        capacity_form = CapacityForm(initial={"capacity": cohort.capacity})
+    return render(
+        request,
+        "enrollments/staff/roster.html",
+        {
+            "cohort": cohort,
+            "form": form,
+            "filtered": any(filters.values()),
+            "query": query,
+            "page": page,
+            "page_links": _page_links(page, query),
+            "capacity_form": capacity_form if can_change_capacity else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+@role_required(is_ksg_staff, is_facilitator)
+@require_safe
+def cohort_roster(request, pk):
+    cohort = roster_selectors.cohort_for_staff(request.user, pk)
+    return _roster_page(request, cohort)
+
+
+@login_required
+@role_required(is_ksg_staff, is_facilitator)
+@require_POST
+def cohort_capacity(request, pk):
+    cohort = roster_selectors.cohort_for_staff(request.user, pk)
+    if not is_ksg_staff(request.user):
+        raise PermissionDenied
+    form = CapacityForm(request.POST)
+    if form.is_valid():
+        try:
+            promoted = services.cohort_change_capacity(
+                cohort=cohort, capacity=form.cleaned_data["capacity"], by=request.user
+            )
+        except services.EnrolmentRefused as refusal:
+            form.add_error("capacity", refusal.message)
+        else:
+            capacity = form.cleaned_data["capacity"]
+            done = _("Cohort %(cohort)s now has %(capacity)d seats.") % {
+                "cohort": cohort.code,
+                "capacity": capacity,
+            }
+            if promoted:
+                done += " " + ngettext(
+                    "%(count)d officer was promoted from the waiting list.",
+                    "%(count)d officers were promoted from the waiting list.",
+                    len(promoted),
+                ) % {"count": len(promoted)}
+            messages.success(request, done)
+            return redirect("enrollments:staff_roster", pk=cohort.pk)
+    return _roster_page(request, cohort, capacity_form=form, status=400)
+
+
+def neutralise(value) -> str:
+    """The cell as text, with a leading quote when a spreadsheet would read it as a formula."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+class _Echo:
+    """A file-like object whose write() returns the line, for csv.writer to stream through."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_rows(enrollments) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # So that spreadsheets read the names as UTF-8.
+    yield writer.writerow(
+        [
+            _("Personal number"),
+            _("Name"),
+            _("E-mail"),
+            _("Organisation"),
+            _("Job group"),
+            _("State"),
+            _("Waiting list position"),
+            _("Enrolled or changed"),
+        ]
+    )
+    for enrollment in enrollments.iterator(chunk_size=500):
+        officer = enrollment.officer
+        profile = getattr(officer, "officer_profile", None)
+        changed = enrollment.state_changed_at or enrollment.created_at
+        yield writer.writerow(
+            [
+                neutralise(cell)
+                for cell in (
+                    profile.personal_number if profile else "",
+                    officer.full_name,
+                    officer.email,
+                    profile.organisation.name if profile else "",
+                    profile.job_group if profile else "",
+                    enrollment.get_state_display(),
+                    enrollment.waitlist_position or "",
+                    timezone.localtime(changed).strftime("%Y-%m-%d %H:%M") if changed else "",
+                )
+            ]
+        )
+
+
+@login_required
+@role_required(is_ksg_staff, is_facilitator)
+@require_safe
+def cohort_roster_export(request, pk):
+    cohort = roster_selectors.cohort_for_staff(request.user, pk)
+    filters = _filter_form(request, cohort).filters()
+    enrollments = roster_selectors.roster(cohort, **filters)
+    audit_record(
+        actor=request.user,
+        action="enrollments.roster.exported",
+        target=cohort,
+        data={
+            "cohort": cohort.code,
+            "filters": {
+                "search": filters["search"],
+                "state": filters["state"],
+                "organisation": filters["organisation"].pk if filters["organisation"] else None,
+            },
+            "rows": enrollments.count(),
+        },
+    )
+    response = StreamingHttpResponse(_csv_rows(enrollments), content_type="text/csv; charset=utf-8")
+    filename = f"roster-{cohort.code}-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
