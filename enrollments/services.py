@@ -46,7 +46,8 @@ class EnrolmentResult:
 
 def _lock_cohort(cohort: Cohort) -> Cohort:
     """The cohort, re-read under a row lock that serialises every change of its seats."""
-    return Cohort.objects.select_for_update().get(pk=cohort.pk)
+    # With its course (the rules read it), locking only the cohort's row.
+    return Cohort.objects.select_for_update(of=("self",)).select_related("course").get(pk=cohort.pk)
 
 
 def seats_taken(cohort: Cohort) -> int:
