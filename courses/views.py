@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
+from academy.paging import page_links
 from courses import selectors
 from courses.cache import cached_listing
 from courses.filters import (
@@ -74,7 +75,7 @@ def _catalogue_listing(params) -> dict[str, str]:
         {
             "page": page,
             "courses": courses,
-            "page_links": _page_links(page, query.urlencode()),
+            "page_links": page_links(page, query.urlencode()),
             "page_notice": page_notice,
             "ignored": ignored,
             "selected": selected,
@@ -152,31 +153,6 @@ def _page_of(items, raw: str | None) -> tuple[Page, str | None]:
         )
         return paginator.page(paginator.num_pages), notice % {"count": paginator.num_pages}
     return paginator.page(number), None
-
-
-def _page_links(page: Page, query: str) -> dict | None:
-    """Links to the previous, next, first, last and nearby pages, keeping the filters.
-
-    None when there is one page; in ``pages`` a None marks a gap in the numbering.
-    """
-    last = page.paginator.num_pages
-    if last <= 1:
-        return None
-    prefix = f"?{query}&page=" if query else "?page="
-    numbers = sorted({1, last, *range(max(1, page.number - 2), min(last, page.number + 2) + 1)})
-    pages, previous = [], 0
-    for number in numbers:
-        if number - previous > 1:
-            pages.append(None)
-        pages.append(
-            {"number": number, "url": f"{prefix}{number}", "current": number == page.number}
-        )
-        previous = number
-    return {
-        "previous": f"{prefix}{page.number - 1}" if page.has_previous() else None,
-        "next": f"{prefix}{page.number + 1}" if page.has_next() else None,
-        "pages": pages,
-    }
 
 
 def _set_urls(courses) -> None:

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from academy.audit import audit_record
+from academy.paging import page_links
 from academy.roles import is_facilitator, is_ksg_staff, role_required
 from enrollments import roster as roster_selectors
 from enrollments import services
@@ -35,28 +36,6 @@ def _page(items, request, per_page: int) -> Page:
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
-def _page_links(page: Page, query: str) -> dict | None:
-    """Previous, next and numbered links that keep the filters; None for a single page."""
-    last = page.paginator.num_pages
-    if last <= 1:
-        return None
-    prefix = f"?{query}&page=" if query else "?page="
-    numbers = sorted({1, last, *range(max(1, page.number - 2), min(last, page.number + 2) + 1)})
-    pages, previous = [], 0
-    for number in numbers:
-        if number - previous > 1:
-            pages.append(None)
-        pages.append(
-            {"number": number, "url": f"{prefix}{number}", "current": number == page.number}
-        )
-        previous = number
-    return {
-        "previous": f"{prefix}{page.number - 1}" if page.has_previous() else None,
-        "next": f"{prefix}{page.number + 1}" if page.has_next() else None,
-        "pages": pages,
-    }
-
-
 @login_required
 @role_required(is_ksg_staff, is_facilitator)
 @require_safe
@@ -65,7 +44,7 @@ def cohort_list(request):
     return render(
         request,
         "enrollments/staff/cohort_list.html",
-        {"page": page, "page_links": _page_links(page, "")},
+        {"page": page, "page_links": page_links(page, "")},
     )
 
 
@@ -102,7 +81,7 @@ def _roster_page(request, cohort, capacity_form: CapacityForm | None = None, sta
             "filtered": any(filters.values()),
             "query": query,
             "page": page,
-            "page_links": _page_links(page, query),
+            "page_links": page_links(page, query),
             "capacity_form": capacity_form if can_change_capacity else None,
         },
         status=status,
