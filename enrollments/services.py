@@ -71,8 +71,14 @@ def _set_state(enrollment: Enrollment, state: str, *, by: User | None, reason: s
     )
 
 
-def _check_eligibility(*, officer: User, cohort: Cohort, today) -> None:
-    """Raise EnrolmentRefused with the first rule the officer does not meet."""
+def _check_eligibility(
+    *, officer: User, profile, cohort: Cohort, in_course: list[Enrollment], today
+) -> None:
+    """Raise EnrolmentRefused with the first rule the officer does not meet.
+
+    ``profile`` is the officer's profile (or None); ``in_course`` their enrolments in any
+    cohort of the course, read by the caller under its locks.
+    """
     course = cohort.course
     if cohort.status != Cohort.Status.SCHEDULED or not course.is_published:
         raise EnrolmentRefused("not_open", _("This cohort is not taking enrolments."))
@@ -88,7 +94,6 @@ def _check_eligibility(*, officer: User, cohort: Cohort, today) -> None:
             _("Enrolment for this cohort closed on %(date)s.")
             % {"date": cohort.enrolment_closes_on.isoformat()},
         )
-    profile = getattr(officer, "officer_profile", None)
     if profile is None:
         raise EnrolmentRefused(
             "no_profile", _("Complete your officer profile before you enrol in a course.")
@@ -113,11 +118,8 @@ def _check_eligibility(*, officer: User, cohort: Cohort, today) -> None:
             _("Complete these courses first: %(courses)s.")
             % {"courses": ", ".join(f"{c.code} {c.title}" for c in missing)},
         )
-    other = (
-        Enrollment.objects.filter(officer=officer, cohort__course=course, state__in=ACTIVE_STATES)
-        .exclude(cohort=cohort)
-        .select_related("cohort")
-        .first()
+    other = next(
+        (e for e in in_course if e.cohort_id != cohort.pk and e.state in ACTIVE_STATES), None
     )
     if other is not None:
         raise EnrolmentRefused(
@@ -142,8 +144,21 @@ def enrollment_create(*, officer: User, cohort: Cohort, by: User | None = None) 
         # And the officer: two requests at once into two cohorts of one course would otherwise
         # both pass the "not in another cohort of this course" rule. Taken after the cohort's
         # lock, always in that order, so two such requests can't deadlock.
-        User.objects.select_for_update().only("pk").get(pk=officer.pk)
-        existing = Enrollment.objects.filter(officer=officer, cohort=cohort).first()
+        # Read with their profile, which the rules need (one query, not two).
+        locked = (
+            User.objects.select_for_update(of=("self",))
+            .select_related("officer_profile")
+            .get(pk=officer.pk)
+        )
+        profile = getattr(locked, "officer_profile", None)
+        # The officer's enrolments in every cohort of the course: this one, and the others
+        # that the "one cohort of a course at a time" rule looks at.
+        in_course = list(
+            Enrollment.objects.filter(officer=officer, cohort__course_id=cohort.course_id)
+            .select_related("cohort")
+            .order_by("pk")
+        )
+        existing = next((e for e in in_course if e.cohort_id == cohort.pk), None)
         if existing is not None:
             if existing.state in ACTIVE_STATES or existing.state in Enrollment.SEAT_STATES:
                 return EnrolmentResult(existing, created=False)
@@ -152,7 +167,9 @@ def enrollment_create(*, officer: User, cohort: Cohort, by: User | None = None) 
                     "withdrawn_by_staff",
                     _("KSG staff withdrew you from this cohort; ask them to enrol you again."),
                 )
-        _check_eligibility(officer=officer, cohort=cohort, today=today)
+        _check_eligibility(
+            officer=officer, profile=profile, cohort=cohort, in_course=in_course, today=today
+        )
         enrollment = existing or Enrollment(officer=officer, cohort=cohort, created_by=by)
         previous = enrollment.state if existing else ""
         if cohort.course.requires_approval:
