@@ -89,6 +89,21 @@ def upcoming_cohorts(*, limit: int) -> QuerySet[Cohort]:
     )[:limit]
 
 
+def public_cohort_get(pk: int) -> Cohort:
+    """One cohort the public may see, with its course (no seat count: the enrolment service
+    counts seats itself, under its lock); else Http404."""
+    cohort = (
+        Cohort.objects.filter(course__is_published=True)
+        .exclude(status=Cohort.Status.DRAFT)
+        .select_related("course")
+        .filter(pk=pk)
+        .first()
+    )
+    if cohort is None:
+        raise Http404(gettext("No open cohort has this id."))
+    return cohort
+
+
 def public_cohorts() -> QuerySet[Cohort]:
     """Every cohort the public may see (not drafts, of published courses), soonest first."""
     return with_seats(

@@ -6,14 +6,13 @@ the rule's ``code`` and a ``detail`` in the officer's language; someone else's e
 404, as if it did not exist.
 """
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from courses.selectors import public_cohorts
+from courses.selectors import public_cohort_get
 from enrollments import selectors, services
 
 
@@ -64,7 +63,7 @@ class EnrolApi(APIView):
         },
     )
     def post(self, request, cohort_id):
-        cohort = get_object_or_404(public_cohorts().select_related("course"), pk=cohort_id)
+        cohort = public_cohort_get(cohort_id)
         try:
             result = services.enrollment_create(officer=request.user, cohort=cohort)
         except services.EnrolmentRefused as refusal:

@@ -3,13 +3,26 @@ a draft, a facilitator only the cohorts they facilitate, anyone else none."""
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext
 
 from academy.models import Organisation, User
 from academy.roles import is_facilitator, is_ksg_staff
 from courses.models import Cohort
+from courses.selectors import with_seats
 from enrollments.models import Enrollment
 
 State = Enrollment.State
@@ -36,14 +49,16 @@ def cohorts_for_staff(user: User) -> QuerySet[Cohort]:
         cohorts = Cohort.objects.exclude(status=Cohort.Status.DRAFT).filter(facilitators=user)
     else:
         return Cohort.objects.none()
+    # Correlated subqueries, as in the catalogue (courses.selectors.with_seats): counted for
+    # the rows of a page only, and the pagination count skips them.
+    waiting = (
+        Enrollment.objects.filter(cohort=OuterRef("pk"), state=State.WAITLISTED)
+        .order_by()
+        .values(n=Func(F("pk"), function="COUNT"))
+    )
     return (
-        cohorts.select_related("course", "campus")
-        .annotate(
-            seats_taken=Count(
-                "enrollments", filter=Q(enrollments__state__in=Enrollment.SEAT_STATES)
-            ),
-            waiting_count=Count("enrollments", filter=Q(enrollments__state=State.WAITLISTED)),
-        )
+        with_seats(cohorts.select_related("course", "campus"))
+        .annotate(waiting_count=Coalesce(Subquery(waiting, output_field=IntegerField()), 0))
         .order_by("starts_on", "code")
     )
 

@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from academy.roles import is_training_officer, role_required
-from courses.selectors import public_cohorts
+from courses.selectors import public_cohort_get
 from enrollments import selectors, services
 from enrollments.forms import DecisionForm, WithdrawForm
 from enrollments.models import Enrollment
@@ -20,7 +20,7 @@ State = Enrollment.State
 @login_required
 @require_POST
 def enrol(request, cohort_id):
-    cohort = get_object_or_404(public_cohorts().select_related("course"), pk=cohort_id)
+    cohort = public_cohort_get(cohort_id)
     try:
         result = services.enrollment_create(officer=request.user, cohort=cohort)
     except services.EnrolmentRefused as refusal:
