@@ -219,8 +219,11 @@ def _context(reminder: Reminder) -> dict:
             "enrollments:decide", args=[reminder.enrollment_id]
         )
     elif reminder.kind == Kind.RESULTS_MISSING:
-        context["link"] = settings.PORTAL_URL + reverse(
-            "admin:courses_cohort_change", args=[cohort.pk]
+        # The roster, filtered to those still enrolled: who is waiting for a result.
+        context["link"] = (
+            settings.PORTAL_URL
+            + reverse("enrollments:staff_roster", args=[cohort.pk])
+            + f"?state={State.ENROLLED}"
         )
         context["still_enrolled"] = cohort.enrollments.filter(state=State.ENROLLED).count()
     else:
