@@ -61,7 +61,14 @@ def _set_state(enrollment: Enrollment, state: str, *, by: User | None, reason: s
     if reason:
         enrollment.reason = reason
     enrollment.save(
-        update_fields=["state", "waitlist_position", "reason", "state_changed_at", "updated_at"]
+        update_fields=[
+            "state",
+            "waitlist_position",
+            "reason",
+            "withdrawn_by",
+            "state_changed_at",
+            "updated_at",
+        ]
     )
     audit_record(
         actor=by,
@@ -263,7 +270,6 @@ def enrollment_withdraw(*, enrollment: Enrollment, by: User, reason: str) -> Enr
         if enrollment.state == State.WAITLISTED:
             _leave_waiting_list(enrollment)
         enrollment.withdrawn_by = by
-        enrollment.save(update_fields=["withdrawn_by"])
         _set_state(enrollment, State.WITHDRAWN, by=by, reason=reason)
         notify(enrollment, "withdrawn")
         if held_seat:
