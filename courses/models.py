@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -303,6 +305,16 @@ class Cohort(models.Model):
     @property
     def is_online(self):
         return self.campus_id is None
+
+    def session_days(self) -> list[datetime.date]:
+        """The days the cohort meets: its weekdays from start to end (every day when it runs
+        only over a weekend), on which attendance is taken."""
+        days = [
+            self.starts_on + datetime.timedelta(days=n)
+            for n in range((self.ends_on - self.starts_on).days + 1)
+        ]
+        weekdays = [day for day in days if day.weekday() < 5]
+        return weekdays or days
 
     @property
     def seats_left(self):

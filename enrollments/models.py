@@ -1,8 +1,45 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from academy.models import Organisation
 from courses.models import Cohort
+
+
+class CohortQuota(models.Model):
+    """Seats of a cohort set aside for one organisation and its sub-units.
+
+    Officers of that organisation take seats from its quota only, and everyone else from the
+    seats no quota covers: an organisation can't be crowded out, nor take more than its share.
+    """
+
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="quotas"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="cohort_quotas",
+    )
+    seats = models.PositiveIntegerField(_("seats"), validators=[MinValueValidator(1)])
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("seat quota")
+        verbose_name_plural = _("seat quotas")
+        ordering = ["cohort", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "organisation"], name="cohort_quota_one_per_organisation"
+            ),
+            models.CheckConstraint(condition=models.Q(seats__gte=1), name="cohort_quota_seats"),
+        ]
+
+    def __str__(self):
+        return f"{self.cohort}: {self.seats} for {self.organisation}"
 
 
 class Enrollment(models.Model):
@@ -59,6 +96,35 @@ class Enrollment(models.Model):
         help_text=_("Who withdrew them: when not the officer, they may not re-enrol themselves."),
     )
     state_changed_at = models.DateTimeField(_("state changed"), null=True, blank=True)
+    quota = models.ForeignKey(
+        CohortQuota,
+        verbose_name=_("seat quota"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrollments",
+        help_text=_("The quota whose seats the officer takes or waits for; empty for open seats."),
+    )
+    score = models.PositiveSmallIntegerField(
+        _("assessment score (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+    )
+    result_recorded_at = models.DateTimeField(_("result recorded"), null=True, blank=True)
+    result_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("result recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    result_overridden = models.BooleanField(
+        _("result overridden"),
+        default=False,
+        help_text=_("Staff set the result against the course's rule; the reason says why."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -77,11 +143,50 @@ class Enrollment(models.Model):
                 ),
                 name="enrollment_position_only_while_waiting",
             ),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__lte=100),
+                name="enrollment_score_percent",
+            ),
         ]
         indexes = [models.Index(fields=["cohort", "state"])]
 
     def __str__(self):
         return f"{self.officer} in {self.cohort} ({self.get_state_display()})"
+
+
+class Attendance(models.Model):
+    """Whether an officer was present on one session day of their cohort."""
+
+    enrollment = models.ForeignKey(
+        Enrollment,
+        verbose_name=_("enrolment"),
+        on_delete=models.CASCADE,
+        related_name="attendance",
+    )
+    day = models.DateField(_("day"))
+    present = models.BooleanField(_("present"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["enrollment", "day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "day"], name="attendance_one_per_enrollment_and_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment_id} {self.day}: {'present' if self.present else 'absent'}"
 
 
 class Reminder(models.Model):

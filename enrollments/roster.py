@@ -3,6 +3,7 @@ a draft, a facilitator only the cohorts they facilitate, anyone else none."""
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
     F,
@@ -19,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext
 
-from academy.models import Organisation, User
+from academy.models import AuditEvent, Organisation, User
 from academy.roles import is_facilitator, is_ksg_staff
 from courses.models import Cohort
 from courses.selectors import with_seats
@@ -116,4 +117,36 @@ def roster_organisations(cohort: Cohort) -> QuerySet[Organisation]:
         Organisation.objects.filter(officers__user__enrollments__cohort=cohort)
         .distinct()
         .order_by("name")
+    )
+
+
+def enrollment_for_staff(user: User, pk: int) -> Enrollment:
+    """One enrolment in a cohort whose roster ``user`` may see, with its officer, profile and
+    cohort; Http404 for any other."""
+    enrollment = (
+        Enrollment.objects.filter(pk=pk, cohort__in=cohorts_for_staff(user).values("pk"))
+        .select_related(
+            "officer__officer_profile__organisation",
+            "cohort__course",
+            "cohort__campus",
+            "created_by",
+            "withdrawn_by",
+            "quota__organisation",
+        )
+        .first()
+    )
+    if enrollment is None:
+        raise Http404(gettext("There is no enrolment with this number for you to see."))
+    return enrollment
+
+
+def enrollment_history(enrollment: Enrollment) -> QuerySet[AuditEvent]:
+    """The audit events of the enrolment, oldest first, with who acted."""
+    return (
+        AuditEvent.objects.filter(
+            target_type=ContentType.objects.get_for_model(Enrollment),
+            target_id=str(enrollment.pk),
+        )
+        .select_related("actor")
+        .order_by("created_at", "pk")
     )

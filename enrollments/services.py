@@ -136,9 +136,12 @@ def _check_eligibility(
         )
 
 
-def enrollment_create(*, officer: User, cohort: Cohort, by: User | None = None) -> EnrolmentResult:
+def enrollment_create(
+    *, officer: User, cohort: Cohort, by: User | None = None, preapproved: bool = False
+) -> EnrolmentResult:
     """Enrol ``officer`` in ``cohort``: a seat if one is free, else the end of the waiting list;
-    a request to the training officer when the course needs approval.
+    a request to the training officer when the course needs approval, unless ``preapproved``
+    (a nomination by the training officer, who is the one who would approve it).
 
     Asking again while already in the cohort changes nothing and returns the same enrolment
     (``created`` False), so a double-clicked button or a retried request makes one enrolment.
@@ -179,7 +182,7 @@ def enrollment_create(*, officer: User, cohort: Cohort, by: User | None = None) 
         )
         enrollment = existing or Enrollment(officer=officer, cohort=cohort, created_by=by)
         previous = enrollment.state if existing else ""
-        if cohort.course.requires_approval:
+        if cohort.course.requires_approval and not preapproved:
             enrollment.state = State.REQUESTED
             enrollment.waitlist_position = None
         elif seats_taken(cohort) < cohort.capacity:

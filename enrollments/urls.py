@@ -1,6 +1,6 @@
 from django.urls import path
 
-from enrollments import views, views_staff
+from enrollments import urls_imports, urls_results, urls_seats, views, views_staff
 
 app_name = "enrollments"
 
@@ -19,4 +19,7 @@ urlpatterns = [
         name="staff_roster_export",
     ),
     path("staff/cohorts/<int:pk>/capacity/", views_staff.cohort_capacity, name="staff_capacity"),
+    path("staff/enrolments/<int:pk>/", views_staff.enrollment_detail, name="staff_enrollment"),
 ]
+# Nominations and CSV imports; attendance and results; seat quotas, moves and no-shows.
+urlpatterns += urls_imports.urlpatterns + urls_results.urlpatterns + urls_seats.urlpatterns

@@ -1,5 +1,5 @@
 """The pages of KSG staff and facilitators: their cohorts, a cohort's roster with its CSV
-export, and (KSG staff only) the capacity of a cohort."""
+export, an enrolment with its history, and (KSG staff only) the capacity of a cohort."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from academy.roles import is_facilitator, is_ksg_staff, role_required
 from enrollments import roster as roster_selectors
 from enrollments import services
 from enrollments.forms_staff import CapacityForm, RosterFilterForm
+from enrollments.history import history_entries
 
 COHORTS_PER_PAGE = 25
 ROSTER_PER_PAGE = 50
@@ -205,3 +206,24 @@ def cohort_roster_export(request, pk):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@role_required(is_ksg_staff, is_facilitator)
+@require_safe
+def enrollment_detail(request, pk):
+    """One officer's enrolment as staff see it: where it stands, and everything that happened
+    to it. The panels of results and seats add what may be done to it from here."""
+    enrollment = roster_selectors.enrollment_for_staff(request.user, pk)
+    return render(
+        request,
+        "enrollments/staff/enrollment.html",
+        {
+            "enrollment": enrollment,
+            "cohort": enrollment.cohort,
+            "officer": enrollment.officer,
+            "profile": getattr(enrollment.officer, "officer_profile", None),
+            "history": history_entries(roster_selectors.enrollment_history(enrollment)),
+            "is_staff": is_ksg_staff(request.user),
+        },
+    )

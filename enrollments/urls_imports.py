@@ -1,0 +1,3 @@
+"""URLs of enrollments.views_imports (joined into enrollments.urls)."""
+
+urlpatterns = []

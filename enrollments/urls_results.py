@@ -1,0 +1,3 @@
+"""URLs of enrollments.views_results (joined into enrollments.urls)."""
+
+urlpatterns = []

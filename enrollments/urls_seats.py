@@ -1,0 +1,3 @@
+"""URLs of enrollments.views_seats (joined into enrollments.urls)."""
+
+urlpatterns = []
