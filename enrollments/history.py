@@ -24,6 +24,9 @@ ACTION_LABELS = {
     "enrollments.enrollment.withdrawn": _("Withdrawn"),
     "enrollments.enrollment.completed": _("Completed"),
     "enrollments.enrollment.not_completed": _("Not completed"),
+    "enrollments.enrollment.score_recorded": _("Assessment score recorded"),
+    "enrollments.enrollment.moved": _("Moved to another cohort"),
+    "enrollments.enrollment.no_show_removed": _("Removed as a no-show"),
 }
 
 

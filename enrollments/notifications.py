@@ -1,5 +1,5 @@
 """E-mails to an officer when their enrolment changes: enrolled, waiting list, promoted, request
-approved or declined, withdrawn.
+approved or declined, withdrawn, moved to another cohort (cohort changed).
 
 Services call ``notify`` inside their transaction; the message is handed to Celery only once
 the transaction commits (a rolled-back change tells nobody) and is written in the officer's own
@@ -10,15 +10,26 @@ language. Reminders, which must never be lost or sent twice, are rows first: see
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from academy.models import AuditEvent
+from courses.models import Cohort
 from enrollments.models import Enrollment
 
-KINDS = ("enrolled", "waitlisted", "promoted", "approved", "declined", "withdrawn")
+KINDS = (
+    "enrolled",
+    "waitlisted",
+    "promoted",
+    "approved",
+    "declined",
+    "withdrawn",
+    "cohort_changed",
+)
 
 
 def notify(enrollment: Enrollment, kind: str) -> None:
@@ -52,6 +63,8 @@ def send_enrolment_email(enrollment_id: int, kind: str, position: int | None = N
             "course": enrollment.cohort.course,
             "my_learning_url": settings.PORTAL_URL + reverse("enrollments:my_learning"),
         }
+        if kind == "cohort_changed":
+            context["previous_cohort"], context["move_reason"] = _moved_from(enrollment)
         subject = render_to_string(f"enrollments/email/{kind}_subject.txt", context)
         text = render_to_string(f"enrollments/email/{kind}_body.txt", context)
         # The text was rendered without escaping: body.html escapes it (force_escape).
@@ -62,3 +75,22 @@ def send_enrolment_email(enrollment_id: int, kind: str, position: int | None = N
     message.attach_alternative(html, "text/html")
     message.send()
     return True
+
+
+def _moved_from(enrollment: Enrollment) -> tuple[Cohort | None, str]:
+    """The cohort the officer was last moved from into the enrolment's cohort, and why, as the
+    audit event of the move (written in the same transaction as the move) records them."""
+    event = (
+        AuditEvent.objects.filter(
+            action="enrollments.enrollment.moved",
+            target_type=ContentType.objects.get_for_model(Enrollment),
+            target_id=str(enrollment.pk),
+            data__to=enrollment.cohort.code,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if event is None:
+        return None, ""
+    previous = Cohort.objects.select_related("campus").filter(code=event.data.get("from")).first()
+    return previous, event.data.get("reason") or ""
