@@ -36,6 +36,7 @@ from django.utils.translation import ngettext
 
 from academy.audit import audit_record
 from academy.models import JobGroup, Organisation, User
+from academy.roles import is_ksg_staff
 from courses.models import Cohort
 from courses.selectors import with_seats
 from enrollments.models import CohortQuota, Enrollment
@@ -210,12 +211,20 @@ def _set_state(
 
 
 def _check_eligibility(
-    *, officer: User, profile, cohort: Cohort, in_course: list[Enrollment], today
+    *,
+    officer: User,
+    profile,
+    cohort: Cohort,
+    in_course: list[Enrollment],
+    today,
+    for_other: bool = False,
 ) -> None:
     """Raise EnrolmentRefused with the first rule the officer does not meet.
 
     ``profile`` is the officer's profile (or None); ``in_course`` their enrolments in any
-    cohort of the course, read by the caller under its locks.
+    cohort of the course, read by the caller under its locks. ``for_other``: someone else (a
+    training officer, KSG staff) is enrolling the officer, so the message speaks of the officer
+    rather than to them.
     """
     course = cohort.course
     if cohort.status != Cohort.Status.SCHEDULED or not course.is_published:
@@ -234,15 +243,21 @@ def _check_eligibility(
         )
     if profile is None:
         raise EnrolmentRefused(
-            "no_profile", _("Complete your officer profile before you enrol in a course.")
+            "no_profile",
+            _("The officer has not completed their officer profile.")
+            if for_other
+            else _("Complete your officer profile before you enrol in a course."),
         )
     rank = JobGroup.rank(profile.job_group)
     low, high = course.audience_min_job_group, course.audience_max_job_group
     if not JobGroup.rank(low) <= rank <= JobGroup.rank(high):
+        message = (
+            _("This course is for job groups %(low)s to %(high)s; the officer's is %(group)s.")
+            if for_other
+            else _("This course is for job groups %(low)s to %(high)s; yours is %(group)s.")
+        )
         raise EnrolmentRefused(
-            "audience",
-            _("This course is for job groups %(low)s to %(high)s; yours is %(group)s.")
-            % {"low": low, "high": high, "group": profile.job_group},
+            "audience", message % {"low": low, "high": high, "group": profile.job_group}
         )
     # Both conditions on the same enrolment: exclude() across a multi-valued relation would
     # accept someone else's completion together with the officer's own withdrawal.
@@ -251,20 +266,25 @@ def _check_eligibility(
         "code"
     )
     if missing:
+        message = (
+            _("The officer must first complete these courses: %(courses)s.")
+            if for_other
+            else _("Complete these courses first: %(courses)s.")
+        )
         raise EnrolmentRefused(
             "prerequisites",
-            _("Complete these courses first: %(courses)s.")
-            % {"courses": ", ".join(f"{c.code} {c.title}" for c in missing)},
+            message % {"courses": ", ".join(f"{c.code} {c.title}" for c in missing)},
         )
     other = next(
         (e for e in in_course if e.cohort_id != cohort.pk and e.state in ACTIVE_STATES), None
     )
     if other is not None:
-        raise EnrolmentRefused(
-            "other_cohort",
-            _("You are already in cohort %(code)s of this course; withdraw from it first.")
-            % {"code": other.cohort.code},
+        message = (
+            _("The officer is already in cohort %(code)s of this course.")
+            if for_other
+            else _("You are already in cohort %(code)s of this course; withdraw from it first.")
         )
+        raise EnrolmentRefused("other_cohort", message % {"code": other.cohort.code})
 
 
 def enrollment_create(
@@ -279,6 +299,7 @@ def enrollment_create(
     Raises EnrolmentRefused when a rule is not met.
     """
     by = by or officer
+    for_other = by.pk != officer.pk
     today = timezone.localdate()
     with transaction.atomic():
         cohort = _lock_cohort(cohort)
@@ -306,13 +327,24 @@ def enrollment_create(
         if existing is not None:
             if existing.state in ACTIVE_STATES or existing.state in Enrollment.SEAT_STATES:
                 return EnrolmentResult(existing, created=False)
-            if existing.withdrawn_by_id not in (None, officer.pk):
+            # Whom staff withdrew, only staff enrol again.
+            if existing.withdrawn_by_id not in (None, officer.pk) and not is_ksg_staff(by):
                 raise EnrolmentRefused(
                     "withdrawn_by_staff",
-                    _("KSG staff withdrew you from this cohort; ask them to enrol you again."),
+                    _(
+                        "KSG staff withdrew the officer from this cohort; only they can enrol "
+                        "them again."
+                    )
+                    if for_other
+                    else _("KSG staff withdrew you from this cohort; ask them to enrol you again."),
                 )
         _check_eligibility(
-            officer=officer, profile=profile, cohort=cohort, in_course=in_course, today=today
+            officer=officer,
+            profile=profile,
+            cohort=cohort,
+            in_course=in_course,
+            today=today,
+            for_other=for_other,
         )
         enrollment = existing or Enrollment(officer=officer, cohort=cohort, created_by=by)
         previous = enrollment.state if existing else ""

@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
+from django.utils.html import escape
 
 from academy.models import AuditEvent
 from enrollments import imports, services
@@ -315,7 +316,9 @@ def test_one_row_out_of_the_audience_fails_the_file(refuse, officers, run):
     senior = make_officer(50, job_group="P")
     response = refuse(numbers_file([people[0], senior, people[1]]))
     assert problems(response) == [(3, "audience")]
-    assert "This course is for job groups J to M; yours is P." in response.content.decode()
+    assert escape("This course is for job groups J to M; the officer's is P.") in (
+        response.content.decode()
+    )
     assert not Enrollment.objects.filter(cohort=run).exists()
 
 

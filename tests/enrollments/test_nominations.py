@@ -5,6 +5,7 @@ they exist elsewhere is never confirmed."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from academy.models import AuditEvent
 from courses.models import Cohort
@@ -236,7 +237,9 @@ def test_a_rule_refuses_with_its_reason(hr, state_department_ict, run):
     before = snapshot()
     response = nominate(hr, run, senior.officer_profile.personal_number)
     assert response.status_code == 400
-    assert "This course is for job groups J to M; yours is P." in response.content.decode()
+    assert escape("This course is for job groups J to M; the officer's is P.") in (
+        response.content.decode()
+    )
     assert snapshot() == before
 
 

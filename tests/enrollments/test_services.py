@@ -276,6 +276,35 @@ def test_refused_after_being_withdrawn_by_staff(run, wanjiku, ksg_staff):
     )
 
 
+def test_only_staff_enrol_again_whom_staff_withdrew(run, wanjiku, ksg_staff, hr_ict):
+    enrollment = enrol(wanjiku, run).enrollment
+    services.enrollment_withdraw(enrollment=enrollment, by=ksg_staff, reason="Duplicate record")
+
+    with pytest.raises(services.EnrolmentRefused) as caught:
+        services.enrollment_create(officer=wanjiku, cohort=run, by=hr_ict, preapproved=True)
+    assert caught.value.code == "withdrawn_by_staff"
+    assert caught.value.message == (
+        "KSG staff withdrew the officer from this cohort; only they can enrol them again."
+    )
+
+    again = services.enrollment_create(officer=wanjiku, cohort=run, by=ksg_staff)
+    assert again.enrollment.pk == enrollment.pk
+    assert again.enrollment.state == State.ENROLLED
+    assert again.enrollment.withdrawn_by is None
+
+
+def test_refusals_speak_of_the_officer_to_whoever_enrols_them(run, hr_ict, state_department_ict):
+    senior = make_officer(90, job_group="P", organisation=state_department_ict)
+
+    with pytest.raises(services.EnrolmentRefused) as for_other:
+        services.enrollment_create(officer=senior, cohort=run, by=hr_ict)
+    with pytest.raises(services.EnrolmentRefused) as own:
+        services.enrollment_create(officer=senior, cohort=run)
+
+    assert for_other.value.message == ("This course is for job groups J to M; the officer's is P.")
+    assert own.value.message == "This course is for job groups J to M; yours is P."
+
+
 def test_re_enrolling_after_withdrawing_oneself_is_allowed(run, wanjiku):
     enrollment = enrol(wanjiku, run).enrollment
     services.enrollment_withdraw(enrollment=enrollment, by=wanjiku, reason="Changed my mind")
