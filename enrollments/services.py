@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, Max, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -37,7 +37,7 @@ from django.utils.translation import ngettext
 from academy.audit import audit_record
 from academy.models import JobGroup, Organisation, User
 from academy.roles import is_ksg_staff
-from courses.models import Cohort
+from courses.models import Cohort, Course
 from courses.selectors import with_seats
 from enrollments.models import CohortQuota, Enrollment
 from enrollments.notifications import notify
@@ -74,6 +74,20 @@ def _lock_cohort(cohort: Cohort) -> Cohort:
     """The cohort, re-read under a row lock that serialises every change of its seats."""
     # With its course (the rules read it), locking only the cohort's row.
     return Cohort.objects.select_for_update(of=("self",)).select_related("course").get(pk=cohort.pk)
+
+
+def _lock_cohort_to_enrol(cohort: Cohort) -> Cohort:
+    """``_lock_cohort``, and whether the course has prerequisites (most have none: then the
+    rules need not look for the officer's completions)."""
+    prerequisites = Course.prerequisites.through.objects.filter(
+        from_course_id=OuterRef("course_id")
+    )
+    return (
+        Cohort.objects.select_for_update(of=("self",))
+        .select_related("course")
+        .annotate(course_has_prerequisites=Exists(prerequisites))
+        .get(pk=cohort.pk)
+    )
 
 
 def seats_taken(cohort: Cohort) -> int:
@@ -262,8 +276,10 @@ def _check_eligibility(
     # Both conditions on the same enrolment: exclude() across a multi-valued relation would
     # accept someone else's completion together with the officer's own withdrawal.
     completed = Enrollment.objects.filter(officer=officer, state=State.COMPLETED)
-    missing = course.prerequisites.exclude(pk__in=completed.values("cohort__course_id")).order_by(
-        "code"
+    missing = (
+        course.prerequisites.exclude(pk__in=completed.values("cohort__course_id")).order_by("code")
+        if cohort.course_has_prerequisites
+        else []
     )
     if missing:
         message = (
@@ -302,16 +318,19 @@ def enrollment_create(
     for_other = by.pk != officer.pk
     today = timezone.localdate()
     with transaction.atomic():
-        cohort = _lock_cohort(cohort)
+        cohort = _lock_cohort_to_enrol(cohort)
         # And the officer: two requests at once into two cohorts of one course would otherwise
         # both pass the "not in another cohort of this course" rule. Taken after the cohort's
         # lock, always in that order, so two such requests can't deadlock.
         # Read with their profile, which the rules need (one query, not two), and whether the
         # cohort has quotas: read after the cohort's lock, under which quotas change, and a
         # query less for the cohorts without any.
+        # Only the columns the rules read: this is the hot path of enrolment, and the cost of
+        # a query here is mostly Django building it, column by column.
         locked = (
             User.objects.select_for_update(of=("self",))
             .select_related("officer_profile")
+            .only("pk", "officer_profile__job_group", "officer_profile__organisation_id")
             .annotate(cohort_has_quotas=Exists(CohortQuota.objects.filter(cohort_id=cohort.pk)))
             .get(pk=officer.pk)
         )

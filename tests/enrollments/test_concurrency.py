@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
+from django.db.models import Value
 
 from academy.models import AuditEvent
 from courses.models import Cohort
@@ -94,14 +95,19 @@ def test_without_the_lock_fifty_officers_overbook(ten_seats, officers, monkeypat
     counted = services.seats_taken
 
     def unlocked(cohort_):
-        return Cohort.objects.get(pk=cohort_.pk)
+        # The enrolment's own read of the cohort, without FOR UPDATE.
+        return (
+            Cohort.objects.select_related("course")
+            .annotate(course_has_prerequisites=Value(False))
+            .get(pk=cohort_.pk)
+        )
 
     def slow_seats_taken(cohort_):
         taken = counted(cohort_)
         time.sleep(0.01)  # between counting and saving, where the lock matters
         return taken
 
-    monkeypatch.setattr(services, "_lock_cohort", unlocked)
+    monkeypatch.setattr(services, "_lock_cohort_to_enrol", unlocked)
     monkeypatch.setattr(services, "seats_taken", slow_seats_taken)
     people = officers(50)
 
