@@ -122,7 +122,12 @@ def decide(request, pk):
                 done = _("You declined %(name)s's request for cohort %(cohort)s.")
             messages.success(request, done % values)
         return redirect("enrollments:requests")
-    return render(request, "enrollments/decide.html", {"enrollment": enrollment, "form": form})
+    return render(
+        request,
+        "enrollments/decide.html",
+        {"enrollment": enrollment, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required

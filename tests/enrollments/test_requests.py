@@ -88,6 +88,7 @@ def test_declining_needs_a_reason_which_the_officer_sees(client, hr_ict, wanjiku
     client.force_login(hr_ict)
     url = reverse("enrollments:decide", args=[request_.pk])
     refused = client.post(url, {"decision": "decline", "reason": " "})
+    assert refused.status_code == 400
     assert "Say why you decline" in refused.content.decode()
     assert Enrollment.objects.get(pk=request_.pk).state == State.REQUESTED
 
@@ -98,6 +99,15 @@ def test_declining_needs_a_reason_which_the_officer_sees(client, hr_ict, wanjiku
     page = client.get(reverse("enrollments:my_learning")).content.decode()
     assert "Declined" in page
     assert "Not in this year&#x27;s training plan" in page
+
+
+def test_an_answer_without_a_choice_links_its_error_to_the_first_choice(client, hr_ict, request_):
+    client.force_login(hr_ict)
+    refused = client.post(reverse("enrollments:decide", args=[request_.pk]), {"reason": ""})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert 'href="#id_decision_0"' in page and 'id="id_decision_0"' in page
+    assert Enrollment.objects.get(pk=request_.pk).state == State.REQUESTED
 
 
 def test_a_request_is_answered_once(hr_ict, request_):
