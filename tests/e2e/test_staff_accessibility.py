@@ -462,7 +462,7 @@ def test_training_officer_pages_meet_wcag_21_aa(
 
     # An answer without a decision; a refused nomination, then a refused file.
     audit.visit(f"/requests/{academy.request.pk}/")
-    audit.submit("answer without a decision", "main form.account-form", status=200)
+    audit.submit("answer without a decision", "main form.account-form", status=400)
     audit.visit(f"/nominations/cohorts/{upcoming.pk}/")
     audit.page.locator("#id_officer").fill("2099000000")
     audit.submit(
