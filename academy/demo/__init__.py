@@ -22,6 +22,7 @@ from academy.demo.accounts import seed_people
 from academy.demo.catalogue import seed_catalogue
 from academy.demo.cohorts import seed_cohorts
 from academy.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD, TRAINER_EMAIL
+from academy.demo.started import seed_started_cohorts
 from academy.models import County, Organisation, User
 from academy.reference_data import load_public_service
 from courses.cache import catalogue_changed
@@ -39,7 +40,8 @@ class SeedReport:
 
 
 def seed_demo(*, today: datetime.date | None = None) -> SeedReport:
-    """Reference data, demo catalogue, cohorts of the next six months and demo accounts exist."""
+    """Reference data, demo catalogue, cohorts of the next six months, two cohorts that have
+    started (one in session, one ended and waiting for its results) and demo accounts exist."""
     if not settings.DEMO_MODE:
         raise ImproperlyConfigured(
             "Demo data is only seeded in demo mode (DEMO_MODE=1): its accounts share a "
@@ -63,6 +65,7 @@ def seed_demo(*, today: datetime.date | None = None) -> SeedReport:
             officers=people.officers,
             user_ids={email: user.pk for email, user in people.users.items()},
         )
+        created |= seed_started_cohorts(today=today, trainer_id=people.users[TRAINER_EMAIL].pk)
     # Cohorts and enrolments are bulk-created, which sends no signals: say so to the cache.
     catalogue_changed()
     return SeedReport(created=created, totals=_totals(), seconds=time.monotonic() - started)

@@ -70,8 +70,13 @@ def demo(seeded, db):
 
 
 def _demo_cohorts():
-    return Cohort.objects.filter(course__code__regex=r"^D(PD|UG|ME)-\d{3}$").annotate(
-        seats=Count("enrollments", filter=Q(enrollments__state__in=Enrollment.SEAT_STATES))
+    """The cohorts of the coming months (not the two that have started)."""
+    return (
+        Cohort.objects.filter(course__code__regex=r"^D(PD|UG|ME)-\d{3}$")
+        .exclude(code__regex=r"-LK-(NOW|DONE)$")
+        .annotate(
+            seats=Count("enrollments", filter=Q(enrollments__state__in=Enrollment.SEAT_STATES))
+        )
     )
 
 
@@ -236,6 +241,28 @@ def test_enrolled_officers_belong_to_the_audience_and_never_clash(demo):
             previous = on_campus.get(e.officer_id)
             assert previous is None or previous < e.cohort.starts_on, e.officer.email
             on_campus[e.officer_id] = e.cohort.ends_on
+
+
+def test_one_cohort_is_in_session_and_one_has_ended_waiting_for_its_results(demo):
+    trainer = User.objects.get(email="trainer@ksg.demo.ac.ke")
+    now = Cohort.objects.get(code__endswith="-LK-NOW")
+    done = Cohort.objects.get(code__endswith="-LK-DONE")
+    assert now.starts_on < demo.today <= now.ends_on
+    assert done.ends_on < demo.today
+    named = {person.email for person in DEMO_ACCOUNTS}
+    for cohort in (now, done):
+        assert cohort.status == Cohort.Status.RUNNING
+        assert trainer in cohort.facilitators.all()
+        enrolments = cohort.enrollments.all()
+        assert 10 <= enrolments.count() < cohort.capacity
+        assert not enrolments.filter(officer__email__in=named).exists()
+        days_so_far = [day for day in cohort.session_days() if day < demo.today]
+        for enrollment in enrolments:
+            recorded = sorted(enrollment.attendance.values_list("day", flat=True))
+            assert recorded == days_so_far
+    scores = done.enrollments.exclude(score=None).values_list("score", flat=True)
+    assert 0 < len(scores) < done.enrollments.count()  # some still to record
+    assert not now.enrollments.exclude(score=None).exists()
 
 
 def test_the_trainer_facilitates_several_cohorts(demo):
