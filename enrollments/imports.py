@@ -459,12 +459,26 @@ def _resolve(
     resolved: list[tuple[Identifier, User]] = []
     problems: list[Problem] = []
     first_line: dict[int, int | None] = {}
+    # Identifiers already read, so that a repeated one is a duplicate even when it names nobody.
+    first_seen: dict[tuple[str, str], int | None] = {}
     for row in rows:
         if row.column == EMAIL:
-            officer = by_email.get(row.value.lower())
+            key = (EMAIL, row.value.lower())
+            officer = by_email.get(key[1])
         else:
-            officer = by_number.get(row.value.upper())
-        if officer is None:
+            key = (row.column, row.value.upper())
+            officer = by_number.get(key[1])
+        earlier = first_seen.setdefault(key, row.line)
+        if officer is None and earlier != row.line:
+            problems.append(
+                Problem(
+                    row.line,
+                    _shown(row.value),
+                    _("This is a repeat of line %(line)s.") % {"line": earlier},
+                    "duplicate",
+                )
+            )
+        elif officer is None:
             problems.append(_unknown(row, scoped=scope is not None))
         elif getattr(officer, "officer_profile", None) is None:
             problems.append(

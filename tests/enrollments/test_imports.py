@@ -250,6 +250,14 @@ def test_duplicate_rows_are_reported_on_the_later_line(refuse, officers):
     assert "Officer 0 is already on line 2 of this file." in response.content.decode()
 
 
+def test_an_unknown_officer_repeated_is_unknown_once_then_a_repeat(refuse, officers):
+    (a,) = officers(1)
+    content = f"personal_number\n{a.officer_profile.personal_number}\nPN999999\npn999999\n"
+    response = refuse(content)
+    assert problems(response) == [(3, "unknown_officer"), (4, "duplicate")]
+    assert "This is a repeat of line 3." in response.content.decode()
+
+
 @pytest.mark.parametrize(
     ("content", "code"),
     [(b"", "empty"), (b"\n\n", "empty"), (b" , \n", "empty"), (b"personal_number\n\n", "no_rows")],
