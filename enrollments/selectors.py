@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from academy.models import Membership, User
 from academy.roles import organisation_scope
 from enrollments.models import Enrollment
+from enrollments.results import RESULT_STATES, standings_of
 
 State = Enrollment.State
 
@@ -90,7 +91,8 @@ class MyLearning:
 
 
 def my_learning(officer: User) -> MyLearning:
-    """The officer's enrolments in the groups of "My learning" (one query)."""
+    """The officer's enrolments in the groups of "My learning"; those with a result carry their
+    ``standing`` (attendance and score). Two queries."""
     today = timezone.localdate()
     learning = MyLearning()
     for enrollment in enrollments_of(officer):
@@ -105,6 +107,10 @@ def my_learning(officer: User) -> MyLearning:
             learning.current.append(enrollment)
         else:
             learning.ended.append(enrollment)
+    decided = [e for e in learning.completed + learning.ended if e.state in RESULT_STATES]
+    standings = standings_of(decided)
+    for enrollment in decided:
+        enrollment.standing = standings[enrollment.pk]
     learning.completed.sort(key=lambda e: e.cohort.ends_on, reverse=True)
     learning.ended.sort(key=lambda e: e.cohort.starts_on, reverse=True)
     return learning

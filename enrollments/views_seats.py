@@ -1,15 +1,20 @@
 """The seats of a cohort, for KSG staff only: move an officer to another cohort of the course,
 remove a no-show, and set or remove the cohort's seat quotas.
 
-The forms show on the enrolment page and on the roster (``templatetags/enrollment_seats``);
-each also has a page of its own here, which shows it again with its errors when it was wrong.
+The forms show on the enrolment page and on the roster (``seat_actions`` and ``quota_panel``
+build them for those views); each also has a page of its own here, which shows it again with its
+errors when it was wrong.
 """
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -18,6 +23,7 @@ from academy.roles import is_ksg_staff, role_required
 from enrollments import roster as roster_selectors
 from enrollments import services
 from enrollments.forms_seats import (
+    MoveForm,
     NoShowForm,
     QuotaForm,
     QuotaRemoveForm,
@@ -42,6 +48,53 @@ QUOTA_FIELDS = {
     "quota_below_taken": "seats",
     "open_seats_below_taken": "seats",
 }
+
+
+@dataclass(frozen=True)
+class SeatActions:
+    """What staff may do to an enrolment's seat from its page."""
+
+    movable: bool
+    move_form: MoveForm | None  # None when no other cohort of the course is open
+    no_show_form: NoShowForm | None  # None unless the officer may be removed today
+    no_show_from: datetime.date | None = None  # the cohort's start, if removal comes later
+
+
+@dataclass(frozen=True)
+class QuotaPanel:
+    """The cohort's seats by pool, with the forms to set and remove a quota."""
+
+    pools: list[services.SeatPool]
+    quota_form: QuotaForm
+    remove_form: QuotaRemoveForm | None
+
+    @property
+    def has_quotas(self) -> bool:
+        return any(pool.quota for pool in self.pools)
+
+
+def seat_actions(enrollment: Enrollment) -> SeatActions:
+    """The move and no-show forms that apply to the enrolment, for its page."""
+    move_form = move_form_for(enrollment)
+    open_targets = move_form is not None and move_form.fields["cohort"].queryset.exists()
+    later = (
+        enrollment.state == State.ENROLLED and timezone.localdate() < enrollment.cohort.starts_on
+    )
+    return SeatActions(
+        movable=move_form is not None,
+        move_form=move_form if open_targets else None,
+        no_show_form=NoShowForm() if no_show_open(enrollment) else None,
+        no_show_from=enrollment.cohort.starts_on if later else None,
+    )
+
+
+def quota_panel(cohort, quota_form=None, remove_form=None) -> QuotaPanel:
+    """The quota panel of the roster and of the quota page (with the submitted forms there)."""
+    return QuotaPanel(
+        pools=list(services.seat_pools(cohort).values()),
+        quota_form=quota_form or QuotaForm(),
+        remove_form=remove_form,
+    )
 
 
 def _enrollment_page(request, template: str, enrollment, context: dict, status: int):
@@ -197,6 +250,6 @@ def cohort_quotas(request, pk):
     return render(
         request,
         "enrollments/staff/quotas.html",
-        {"cohort": cohort, "quota_form": quota_form, "remove_form": remove_form},
+        {"cohort": cohort, "quota_panel": quota_panel(cohort, quota_form, remove_form)},
         status=400 if request.method == "POST" else 200,
     )

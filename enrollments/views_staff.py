@@ -21,10 +21,14 @@ from django.views.decorators.http import require_POST, require_safe
 from academy.audit import audit_record
 from academy.paging import page_links
 from academy.roles import is_facilitator, is_ksg_staff, role_required
+from courses.models import Cohort
+from enrollments import results, services
 from enrollments import roster as roster_selectors
-from enrollments import services
+from enrollments.forms_results import ResultForm
 from enrollments.forms_staff import CapacityForm, RosterFilterForm
 from enrollments.history import history_entries
+from enrollments.models import Enrollment
+from enrollments.views_seats import quota_panel, seat_actions
 
 COHORTS_PER_PAGE = 25
 ROSTER_PER_PAGE = 50
@@ -84,6 +88,7 @@ def _roster_page(request, cohort, capacity_form: CapacityForm | None = None, sta
             "page": page,
             "page_links": page_links(page, query),
             "capacity_form": capacity_form if can_change_capacity else None,
+            "quota_panel": quota_panel(cohort) if can_change_capacity else None,
         },
         status=status,
     )
@@ -215,15 +220,30 @@ def enrollment_detail(request, pk):
     """One officer's enrolment as staff see it: where it stands, and everything that happened
     to it. The panels of results and seats add what may be done to it from here."""
     enrollment = roster_selectors.enrollment_for_staff(request.user, pk)
+    cohort = enrollment.cohort
+    is_staff = is_ksg_staff(request.user)
+    holds_seat = enrollment.state in Enrollment.SEAT_STATES
+    may_decide = (
+        is_staff
+        and holds_seat
+        and cohort.status
+        not in (
+            Cohort.Status.CANCELLED,
+            Cohort.Status.DRAFT,
+        )
+    )
     return render(
         request,
         "enrollments/staff/enrollment.html",
         {
             "enrollment": enrollment,
-            "cohort": enrollment.cohort,
+            "cohort": cohort,
             "officer": enrollment.officer,
             "profile": getattr(enrollment.officer, "officer_profile", None),
             "history": history_entries(roster_selectors.enrollment_history(enrollment)),
-            "is_staff": is_ksg_staff(request.user),
+            "is_staff": is_staff,
+            "standing": results.standing_of(enrollment) if holds_seat else None,
+            "result_form": ResultForm() if may_decide else None,
+            "seat_actions": seat_actions(enrollment) if is_staff else None,
         },
     )

@@ -1,42 +1,13 @@
-"""Attendance and results in the pages that show them: an enrolment's standing against its
-course's rule, in words.
-
-The enrolment page and "My learning" are drawn by other views; these tags read what they need
-themselves, in one query however many enrolments a list holds.
-"""
+"""Attendance and results in words: an enrolment's standing (``results.Standing``, which the
+views compute) against its course's rule."""
 
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext, ngettext
 
 from enrollments import results
-from enrollments.forms_results import ResultForm
-from enrollments.models import Enrollment
 
 register = template.Library()
-
-
-@register.simple_tag
-def standing_of(enrollment: Enrollment) -> results.Standing:
-    """``{% standing_of enrollment as standing %}``: its attendance and score against the rule."""
-    return results.standing_of(enrollment)
-
-
-@register.simple_tag
-def attach_standings(enrollments) -> str:
-    """``{% attach_standings enrolments %}``: sets ``standing`` on those of the enrolments that
-    have a result (completed or not completed), in one query; renders nothing."""
-    decided = [e for e in enrollments if e.state in results.RESULT_STATES]
-    standings = results.standings_of(decided)
-    for enrollment in decided:
-        enrollment.standing = standings[enrollment.pk]
-    return ""
-
-
-@register.simple_tag
-def result_form() -> ResultForm:
-    """``{% result_form as form %}``: an empty form for staff to decide a result."""
-    return ResultForm()
 
 
 @register.filter
