@@ -1,12 +1,24 @@
 """Fixtures of the enrolment tests: a published course open to job groups J to M, a cohort of it
 taking enrolments, and a way to make officers in (or out of) the course's audience."""
 
+import datetime
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
+from django.db import connection
+from django.utils import timezone
 
 from academy.models import AuditEvent
 from enrollments.models import Enrollment
 from tests.courses.conftest import cohort
-from tests.factories import CourseFactory, OfficerProfileFactory, SkillAreaFactory, UserFactory
+from tests.factories import (
+    CourseFactory,
+    EnrollmentFactory,
+    OfficerProfileFactory,
+    SkillAreaFactory,
+    UserFactory,
+)
 
 State = Enrollment.State
 
@@ -73,6 +85,7 @@ def enrolled(cohort_) -> set[int]:
 def snapshot() -> tuple:
     """Everything an enrolment service may change: compare before and after a refusal."""
     from courses.models import Cohort
+    from enrollments.models import Attendance, CohortQuota
 
     return (
         sorted(
@@ -84,8 +97,70 @@ def snapshot() -> tuple:
                 "waitlist_position",
                 "reason",
                 "withdrawn_by_id",
+                "quota_id",
+                "score",
+                "result_overridden",
+                "result_recorded_at",
             )
         ),
-        sorted(Cohort.objects.values_list("pk", "capacity")),
+        sorted(Attendance.objects.values_list("enrollment_id", "day", "present")),
+        sorted(Cohort.objects.values_list("pk", "capacity", "status")),
+        sorted(CohortQuota.objects.values_list("pk", "cohort_id", "organisation_id", "seats")),
         AuditEvent.objects.count(),
     )
+
+
+def monday(weeks_from_now: int) -> datetime.date:
+    today = timezone.localdate()
+    return (
+        today - datetime.timedelta(days=today.weekday()) + datetime.timedelta(weeks=weeks_from_now)
+    )
+
+
+def week_cohort(course, *, weeks_from_now=-2, code="DUG-201-W", **kwargs):
+    """A cohort meeting Monday to Friday (five session days), ``weeks_from_now`` weeks away."""
+    start = monday(weeks_from_now)
+    return cohort(
+        course,
+        starts_in=(start - timezone.localdate()).days,
+        ends_on=start + datetime.timedelta(days=4),
+        capacity=10,
+        code=code,
+        **kwargs,
+    )
+
+
+def seat(cohort_, n, state=State.ENROLLED, **kwargs):
+    return EnrollmentFactory(cohort=cohort_, officer=make_officer(n), state=state, **kwargs)
+
+
+def attend(enrollment, present_days: int):
+    """Record ``enrollment`` present on its cohort's first ``present_days`` session days and
+    absent on the others."""
+    from enrollments.models import Attendance
+
+    for n, day in enumerate(enrollment.cohort.session_days()):
+        Attendance.objects.create(enrollment=enrollment, day=day, present=n < present_days)
+
+
+def at_once(calls):
+    """Run the zero-argument ``calls`` in threads released together; their results in order
+    (an exception a call raised is its result)."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        try:
+            barrier.wait(timeout=60)
+            return call()
+        except Exception as error:  # handed back to the test to look at
+            return error
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def no_errors(results):
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert errors == []

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from courses.models import Cohort
 from enrollments.models import Enrollment
-from tests.enrollments.test_results import attend, seat, snapshot, week_cohort
+from tests.enrollments.conftest import attend, seat, snapshot, week_cohort
 from tests.factories import EnrollmentFactory, MembershipFactory, UserFactory
 
 State = Enrollment.State

@@ -6,12 +6,9 @@ them together. The tests commit for real (``transaction=True``): a test transact
 the other threads' rows.
 """
 
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
 from django.db.models import Value
 
 from academy.models import AuditEvent
@@ -19,29 +16,11 @@ from courses.models import Cohort
 from enrollments import services
 from enrollments.models import Enrollment
 from tests.courses.conftest import cohort
-from tests.enrollments.conftest import enrolled, waiting_list
+from tests.enrollments.conftest import at_once, enrolled, no_errors, waiting_list
 
 State = Enrollment.State
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def at_once(calls):
-    """Run the zero-argument ``calls`` in threads released together; their results in order
-    (an exception a call raised is its result)."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        try:
-            barrier.wait(timeout=60)
-            return call()
-        except Exception as error:  # handed back to the test to look at
-            return error
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 def enrol_call(officer, cohort_):
@@ -52,11 +31,6 @@ def withdraw_call(enrollment, officer):
     return lambda: services.enrollment_withdraw(
         enrollment=enrollment, by=officer, reason="Called away"
     )
-
-
-def no_errors(results):
-    errors = [r for r in results if isinstance(r, Exception)]
-    assert errors == []
 
 
 def positions(cohort_) -> list[int]:

@@ -12,8 +12,14 @@ from enrollments import services
 from enrollments.models import CohortQuota, Enrollment
 from enrollments.services import EnrolmentRefused
 from tests.courses.conftest import cohort
-from tests.enrollments.conftest import enrolled, make_officer, snapshot, waiting_list
-from tests.enrollments.test_concurrency import at_once, no_errors
+from tests.enrollments.conftest import (
+    at_once,
+    enrolled,
+    make_officer,
+    no_errors,
+    snapshot,
+    waiting_list,
+)
 from tests.factories import OrganisationFactory
 
 State = Enrollment.State

@@ -14,30 +14,10 @@ from enrollments import results
 from enrollments.models import Attendance, Enrollment
 from enrollments.services import EnrolmentRefused
 from tests.courses.conftest import cohort
-from tests.enrollments.conftest import make_officer
-from tests.factories import EnrollmentFactory, MembershipFactory, UserFactory
+from tests.enrollments.conftest import attend, monday, seat, snapshot, week_cohort
+from tests.factories import MembershipFactory, UserFactory
 
 State = Enrollment.State
-
-
-def monday(weeks_from_now: int) -> datetime.date:
-    today = timezone.localdate()
-    return (
-        today - datetime.timedelta(days=today.weekday()) + datetime.timedelta(weeks=weeks_from_now)
-    )
-
-
-def week_cohort(course, *, weeks_from_now=-2, code="DUG-201-W", **kwargs):
-    """A cohort meeting Monday to Friday (five session days), ``weeks_from_now`` weeks away."""
-    start = monday(weeks_from_now)
-    return cohort(
-        course,
-        starts_in=(start - timezone.localdate()).days,
-        ends_on=start + datetime.timedelta(days=4),
-        capacity=10,
-        code=code,
-        **kwargs,
-    )
 
 
 @pytest.fixture
@@ -58,40 +38,9 @@ def running(course):
     )
 
 
-def seat(cohort_, n, state=State.ENROLLED, **kwargs):
-    return EnrollmentFactory(cohort=cohort_, officer=make_officer(n), state=state, **kwargs)
-
-
-def attend(enrollment, present_days: int):
-    """Record ``enrollment`` present on its cohort's first ``present_days`` session days and
-    absent on the others."""
-    for n, day in enumerate(enrollment.cohort.session_days()):
-        Attendance.objects.create(enrollment=enrollment, day=day, present=n < present_days)
-
-
 def state_of(enrollment) -> Enrollment:
     enrollment.refresh_from_db()
     return enrollment
-
-
-def snapshot() -> tuple:
-    """Everything these services may change: compare before and after a refusal."""
-    return (
-        sorted(
-            Enrollment.objects.values_list(
-                "pk",
-                "state",
-                "waitlist_position",
-                "score",
-                "reason",
-                "result_overridden",
-                "result_recorded_at",
-            )
-        ),
-        sorted(Attendance.objects.values_list("enrollment_id", "day", "present")),
-        sorted(Cohort.objects.values_list("pk", "status")),
-        AuditEvent.objects.count(),
-    )
 
 
 def refused(call, **kwargs) -> EnrolmentRefused:
@@ -694,7 +643,7 @@ def test_closing_a_large_cohort_takes_a_constant_number_of_queries(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_closings_at_once_close_the_cohort_once(ended, ksg_staff):
-    from tests.enrollments.test_concurrency import at_once
+    from tests.enrollments.conftest import at_once
 
     for n in range(5):
         attend(seat(ended, n), n)

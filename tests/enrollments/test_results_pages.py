@@ -15,8 +15,7 @@ from courses.models import Cohort
 from enrollments import results
 from enrollments.models import Attendance, Enrollment
 from tests.courses.conftest import cohort
-from tests.enrollments.conftest import make_officer
-from tests.enrollments.test_results import attend, seat, snapshot, week_cohort
+from tests.enrollments.conftest import attend, make_officer, seat, snapshot, week_cohort
 from tests.factories import MembershipFactory, UserFactory
 
 State = Enrollment.State
