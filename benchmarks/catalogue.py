@@ -91,6 +91,23 @@ def _analyze():
         cursor.execute("VACUUM ANALYZE")
 
 
+def benchmark_env(*, database_url, redis_url, broker_url="", **extra) -> dict[str, str]:
+    """The environment of a benchmark's portal: production settings (DEBUG off) on scratch
+    databases, served on loopback; ``extra`` adds or overrides variables."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+        "DATABASE_URL": database_url,
+        "DEBUG": "False",
+        "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "False",
+        "REDIS_URL": redis_url,
+        "CELERY_BROKER_URL": broker_url,
+        **extra,
+    }
+
+
 def flush_redis(url):
     import redis
 
@@ -192,18 +209,9 @@ def main():
         raise SystemExit("wrk is needed: apt-get install wrk")
 
     sys.path.insert(0, str(BASE_DIR))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
-        "DATABASE_URL": args.database_url,
-        "DEBUG": "False",
-        "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "False",
-        "REDIS_URL": args.redis_url,
-        "CELERY_BROKER_URL": "",
-        "CATALOGUE_CACHE_SECONDS": "300",
-    }
+    env = benchmark_env(
+        database_url=args.database_url, redis_url=args.redis_url, CATALOGUE_CACHE_SECONDS="300"
+    )
     counts = prepare(env, args)
     flush_redis(args.redis_url)
     port, cold_port = free_port(), free_port()

@@ -48,6 +48,7 @@ sys.path.insert(0, str(BASE_DIR))
 
 from benchmarks.catalogue import (  # noqa: E402
     RESULTS_DIR,
+    benchmark_env,
     flush_redis,
     free_port,
     machine,
@@ -354,20 +355,14 @@ def main():
     if args.eager:
         args.broker_url = ""
 
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
-        "DATABASE_URL": args.database_url,
-        "DEBUG": "False",
-        "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "False",
-        "REDIS_URL": args.redis_url,
-        "CELERY_BROKER_URL": args.broker_url,
+    env = benchmark_env(
+        database_url=args.database_url,
+        redis_url=args.redis_url,
+        broker_url=args.broker_url,
         # Nothing leaves the machine: every e-mail goes to the dummy backend.
-        "EMAIL_URL": "dummymail://",
-        "PORTAL_URL": "http://127.0.0.1",
-    }
+        EMAIL_URL="dummymail://",
+        PORTAL_URL="http://127.0.0.1",
+    )
     print(f"Creating scratch database: {args.officers} officers, {args.reminders} reminders…")
     recreate_database(args.database_url)
     os.environ.update(env)

@@ -94,21 +94,17 @@ def raw_enrol(connection, officer_id, cohort_id, content_type_id):
 
 
 def main():
-    from benchmarks.catalogue import flush_redis, recreate_database
+    from benchmarks.catalogue import benchmark_env, flush_redis, recreate_database
 
     os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
-            "DATABASE_URL": DATABASE_URL,
-            "DEBUG": "False",
-            "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-            "ALLOWED_HOSTS": "testserver",
-            "SECURE_SSL_REDIRECT": "False",
-            "REDIS_URL": REDIS_URL,
-            "CELERY_BROKER_URL": BROKER_URL,
-            "EMAIL_URL": "dummymail://",
-            "PORTAL_URL": "http://127.0.0.1",
-        }
+        benchmark_env(
+            database_url=DATABASE_URL,
+            redis_url=REDIS_URL,
+            broker_url=BROKER_URL,
+            ALLOWED_HOSTS="testserver",  # Django's test client
+            EMAIL_URL="dummymail://",
+            PORTAL_URL="http://127.0.0.1",
+        )
     )
     recreate_database(DATABASE_URL)
     import django
