@@ -152,13 +152,20 @@ def generate(*, courses=2000, cohorts=10000, officers=3000, enrollments=30000, s
         User(email=f"officer{i}@bench.go.ke", full_name=f"Officer {i}", password=password)
         for i in range(officers)
     )
-    pairs = set()
+    # One enrolment per officer and course, as the portal allows.
+    pairs = {}
     while len(pairs) < enrollments:
-        pairs.add((rng.randrange(officers), rng.randrange(cohorts)))
+        c = rng.randrange(cohorts)
+        pairs.setdefault((rng.randrange(officers), cohort_rows[c].course_id), c)
     Enrollment.objects.bulk_create(
         (
-            Enrollment(officer=users[u], cohort=cohort_rows[c], state=Enrollment.State.ENROLLED)
-            for u, c in pairs
+            Enrollment(
+                officer=users[u],
+                cohort=cohort_rows[c],
+                course_id=course_id,
+                state=Enrollment.State.ENROLLED,
+            )
+            for (u, course_id), c in pairs.items()
         ),
         batch_size=5000,
     )

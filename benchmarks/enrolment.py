@@ -162,7 +162,10 @@ def generate(*, officers, reminders):
         )
         pairs = [(u, c) for c in reminder_cohorts for u in users][:reminders]
         Enrollment.objects.bulk_create(
-            (Enrollment(officer=u, cohort=c, state=Enrollment.State.ENROLLED) for u, c in pairs),
+            (
+                Enrollment(officer=u, cohort=c, course_id=c.course_id, state="enrolled")
+                for u, c in pairs
+            ),
             batch_size=5000,
         )
     return {

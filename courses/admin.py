@@ -168,6 +168,12 @@ class CohortAdmin(admin.ModelAdmin):
             super().get_queryset(request).annotate(seats_taken=selectors.seats_taken_expression())
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        # Its enrolments keep the course (the rule "one per officer and course" is held on it).
+        if obj is not None and obj.enrollments.exists():
+            return ["course"]
+        return []
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "facilitators":
             # Only people who hold the facilitator role can run a cohort.

@@ -6,13 +6,13 @@ the rule's ``code`` and a ``detail`` in the officer's language; someone else's e
 404, as if it did not exist.
 """
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from courses.selectors import public_cohort_get
 from enrollments import selectors, services
 
 
@@ -63,9 +63,11 @@ class EnrolApi(APIView):
         },
     )
     def post(self, request, cohort_id):
-        cohort = public_cohort_get(cohort_id)
+        # The service reads the cohort itself, under its lock: no need to read it first.
         try:
-            result = services.enrollment_create(officer=request.user, cohort=cohort)
+            result = services.enrollment_create(officer=request.user, cohort=cohort_id)
+        except services.CohortUnavailable:
+            raise Http404(_("No open cohort has this id.")) from None
         except services.EnrolmentRefused as refusal:
             return _refused(refusal)
         return Response(

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from academy.models import Organisation
-from courses.models import Cohort
+from courses.models import Cohort, Course
 
 
 class CohortQuota(models.Model):
@@ -57,6 +57,9 @@ class Enrollment(models.Model):
 
     # States that hold one of the cohort's seats.
     SEAT_STATES = (State.ENROLLED, State.COMPLETED, State.NOT_COMPLETED)
+    # States in which an officer is in a cohort, or in line for it: one of these per officer and
+    # course at a time.
+    ACTIVE_STATES = (State.REQUESTED, State.APPROVED, State.ENROLLED, State.WAITLISTED)
 
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -66,6 +69,16 @@ class Enrollment(models.Model):
     )
     cohort = models.ForeignKey(
         Cohort, verbose_name=_("cohort"), on_delete=models.PROTECT, related_name="enrollments"
+    )
+    # The cohort's course, copied here so that the database itself holds the rule "one active
+    # enrolment per officer and course" (a unique index can't reach through the cohort). Set
+    # from the cohort on save; a cohort's course can't change once it has enrolments.
+    course = models.ForeignKey(
+        Course,
+        verbose_name=_("course"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     state = models.CharField(_("state"), max_length=20, choices=State.choices)
     waitlist_position = models.PositiveIntegerField(
@@ -135,6 +148,14 @@ class Enrollment(models.Model):
             models.UniqueConstraint(
                 fields=["officer", "cohort"], name="enrollment_one_per_officer_and_cohort"
             ),
+            # Two requests at once into two cohorts of one course: the second insert fails here
+            # rather than both passing the rule (see services.enrollment_create).
+            models.UniqueConstraint(
+                fields=["officer", "course"],
+                # ACTIVE_STATES (a class attribute can't be named in Meta).
+                condition=models.Q(state__in=("requested", "approved", "enrolled", "waitlisted")),
+                name="enrollment_one_active_per_officer_and_course",
+            ),
             # A position exactly while waiting: a promoted or withdrawn officer holds none.
             models.CheckConstraint(
                 condition=(
@@ -152,6 +173,11 @@ class Enrollment(models.Model):
 
     def __str__(self):
         return f"{self.officer} in {self.cohort} ({self.get_state_display()})"
+
+    def save(self, *args, **kwargs):
+        if self.course_id is None:
+            self.course_id = self.cohort.course_id
+        super().save(*args, **kwargs)
 
 
 class Attendance(models.Model):

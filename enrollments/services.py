@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,8 +45,8 @@ from enrollments.notifications import notify
 State = Enrollment.State
 
 # States in which an officer is in a cohort, or in line for it: one of these per officer and
-# course at a time.
-ACTIVE_STATES = (State.REQUESTED, State.APPROVED, State.ENROLLED, State.WAITLISTED)
+# course at a time (a unique index holds it too).
+ACTIVE_STATES = Enrollment.ACTIVE_STATES
 
 # States from which staff may move an officer to another cohort: holding a seat or in line.
 MOVABLE_STATES = (State.ENROLLED, State.WAITLISTED, State.APPROVED)
@@ -64,6 +64,14 @@ class EnrolmentRefused(Exception):
         self.message = message
 
 
+class CohortUnavailable(EnrolmentRefused):
+    """No cohort with this id that anyone may enrol in or see: none at all, a draft, or one of
+    an unpublished course. The API answers it with a 404, as if the cohort did not exist."""
+
+    def __init__(self):
+        super().__init__("not_open", _("This cohort is not taking enrolments."))
+
+
 @dataclass(frozen=True)
 class EnrolmentResult:
     enrollment: Enrollment
@@ -76,18 +84,70 @@ def _lock_cohort(cohort: Cohort) -> Cohort:
     return Cohort.objects.select_for_update(of=("self",)).select_related("course").get(pk=cohort.pk)
 
 
-def _lock_cohort_to_enrol(cohort: Cohort) -> Cohort:
-    """``_lock_cohort``, and whether the course has prerequisites (most have none: then the
-    rules need not look for the officer's completions)."""
+def _lock_cohort_to_enrol(cohort: Cohort | int) -> Cohort:
+    """``_lock_cohort`` by cohort or id, and whether the course has prerequisites (most have
+    none: then the rules need not look for the officer's completions). Raises CohortUnavailable
+    for a cohort that doesn't exist or that the public can't see."""
     prerequisites = Course.prerequisites.through.objects.filter(
         from_course_id=OuterRef("course_id")
     )
-    return (
-        Cohort.objects.select_for_update(of=("self",))
-        .select_related("course")
-        .annotate(course_has_prerequisites=Exists(prerequisites))
-        .get(pk=cohort.pk)
-    )
+    try:
+        cohort = (
+            Cohort.objects.select_for_update(of=("self",))
+            .select_related("course")
+            .annotate(course_has_prerequisites=Exists(prerequisites))
+            .get(pk=cohort if isinstance(cohort, int) else cohort.pk)
+        )
+    except Cohort.DoesNotExist:
+        raise CohortUnavailable from None
+    if cohort.status == Cohort.Status.DRAFT or not cohort.course.is_published:
+        raise CohortUnavailable
+    return cohort
+
+
+@dataclass(frozen=True)
+class _Standing:
+    """What the enrolment rules read about a locked cohort and one officer."""
+
+    seats_taken: int
+    last_position: int | None  # the end of the waiting list
+    has_quotas: bool
+    enrollment_id: int | None  # the officer's enrolment in this cohort, if any
+    other_cohort: str | None  # the code of a cohort of the course the officer is active in
+
+
+# One statement instead of four ORM queries: enrolling is the portal's busiest write, and on a
+# small server building each ORM query costs several times what PostgreSQL takes to run it
+# (benchmarks/enrolment_floor.py). Plain SQL that SQLite runs as well.
+_STANDING_SQL = """
+SELECT
+    (SELECT COUNT(*) FROM {enrollment} WHERE cohort_id = %s AND state IN ({seat_states})),
+    (SELECT MAX(waitlist_position) FROM {enrollment} WHERE cohort_id = %s),
+    EXISTS (SELECT 1 FROM {quota} WHERE cohort_id = %s),
+    (SELECT id FROM {enrollment} WHERE cohort_id = %s AND officer_id = %s),
+    (SELECT c.code FROM {enrollment} e JOIN {cohort} c ON c.id = e.cohort_id
+      WHERE e.officer_id = %s AND e.course_id = %s AND e.cohort_id <> %s
+        AND e.state IN ({active_states}) LIMIT 1)
+""".format(  # noqa: S608 (only the models' table names and placeholders go in)
+    enrollment=Enrollment._meta.db_table,
+    quota=CohortQuota._meta.db_table,
+    cohort=Cohort._meta.db_table,
+    seat_states=", ".join(["%s"] * len(Enrollment.SEAT_STATES)),
+    active_states=", ".join(["%s"] * len(ACTIVE_STATES)),
+)
+
+
+def _standing(cohort: Cohort, officer_id: int) -> _Standing:
+    """Seats taken, the end of the waiting list, whether there are quotas, and the officer's
+    enrolments in the course. Read under the cohort's lock, so the counts include whatever an
+    enrolment that held it before has committed."""
+    c = cohort.pk
+    params = [c, *Enrollment.SEAT_STATES, c, c, c, officer_id]
+    params += [officer_id, cohort.course_id, c, *ACTIVE_STATES]
+    with connection.cursor() as cursor:
+        cursor.execute(_STANDING_SQL, params)
+        taken, last, has_quotas, enrollment_id, other = cursor.fetchone()
+    return _Standing(taken, last, bool(has_quotas), enrollment_id, other)
 
 
 def seats_taken(cohort: Cohort) -> int:
@@ -229,16 +289,16 @@ def _check_eligibility(
     officer: User,
     profile,
     cohort: Cohort,
-    in_course: list[Enrollment],
+    other_cohort: str | None,
     today,
     for_other: bool = False,
 ) -> None:
     """Raise EnrolmentRefused with the first rule the officer does not meet.
 
-    ``profile`` is the officer's profile (or None); ``in_course`` their enrolments in any
-    cohort of the course, read by the caller under its locks. ``for_other``: someone else (a
-    training officer, KSG staff) is enrolling the officer, so the message speaks of the officer
-    rather than to them.
+    ``profile`` is the officer's profile (or None); ``other_cohort`` the code of another cohort
+    of the course the officer is active in, read by the caller under the cohort's lock.
+    ``for_other``: someone else (a training officer, KSG staff) is enrolling the officer, so the
+    message speaks of the officer rather than to them.
     """
     course = cohort.course
     if cohort.status != Cohort.Status.SCHEDULED or not course.is_published:
@@ -291,59 +351,48 @@ def _check_eligibility(
             "prerequisites",
             message % {"courses": ", ".join(f"{c.code} {c.title}" for c in missing)},
         )
-    other = next(
-        (e for e in in_course if e.cohort_id != cohort.pk and e.state in ACTIVE_STATES), None
-    )
-    if other is not None:
+    if other_cohort is not None:
         message = (
             _("The officer is already in cohort %(code)s of this course.")
             if for_other
             else _("You are already in cohort %(code)s of this course; withdraw from it first.")
         )
-        raise EnrolmentRefused("other_cohort", message % {"code": other.cohort.code})
+        raise EnrolmentRefused("other_cohort", message % {"code": other_cohort})
 
 
 def enrollment_create(
-    *, officer: User, cohort: Cohort, by: User | None = None, preapproved: bool = False
+    *, officer: User, cohort: Cohort | int, by: User | None = None, preapproved: bool = False
 ) -> EnrolmentResult:
-    """Enrol ``officer`` in ``cohort``: a seat if one is free, else the end of the waiting list;
-    a request to the training officer when the course needs approval, unless ``preapproved``
-    (a nomination by the training officer, who is the one who would approve it).
+    """Enrol ``officer`` in ``cohort`` (a cohort or its id): a seat if one is free, else the end
+    of the waiting list; a request to the training officer when the course needs approval,
+    unless ``preapproved`` (a nomination by the training officer, who is the one who would
+    approve it).
 
     Asking again while already in the cohort changes nothing and returns the same enrolment
     (``created`` False), so a double-clicked button or a retried request makes one enrolment.
-    Raises EnrolmentRefused when a rule is not met.
+    Raises EnrolmentRefused when a rule is not met, CohortUnavailable (one of them) when the
+    cohort doesn't exist or the public can't see it.
     """
-    by = by or officer
+    try:
+        return _enrol(officer=officer, cohort=cohort, by=by or officer, preapproved=preapproved)
+    except IntegrityError:
+        # The officer was enrolled in another cohort of the course by a request that ran at the
+        # same moment, under that cohort's lock rather than this one's: the database refused
+        # the second active enrolment in the course. Asked again, the rules see the first.
+        return _enrol(officer=officer, cohort=cohort, by=by or officer, preapproved=preapproved)
+
+
+def _enrol(*, officer: User, cohort: Cohort | int, by: User, preapproved: bool) -> EnrolmentResult:
     for_other = by.pk != officer.pk
     today = timezone.localdate()
     with transaction.atomic():
         cohort = _lock_cohort_to_enrol(cohort)
-        # And the officer: two requests at once into two cohorts of one course would otherwise
-        # both pass the "not in another cohort of this course" rule. Taken after the cohort's
-        # lock, always in that order, so two such requests can't deadlock.
-        # Read with their profile, which the rules need (one query, not two), and whether the
-        # cohort has quotas: read after the cohort's lock, under which quotas change, and a
-        # query less for the cohorts without any.
-        # Only the columns the rules read: this is the hot path of enrolment, and the cost of
-        # a query here is mostly Django building it, column by column.
-        locked = (
-            User.objects.select_for_update(of=("self",))
-            .select_related("officer_profile")
-            .only("pk", "officer_profile__job_group", "officer_profile__organisation_id")
-            .annotate(cohort_has_quotas=Exists(CohortQuota.objects.filter(cohort_id=cohort.pk)))
-            .get(pk=officer.pk)
-        )
-        profile = getattr(locked, "officer_profile", None)
-        # The officer's enrolments in every cohort of the course: this one, and the others
-        # that the "one cohort of a course at a time" rule looks at.
-        in_course = list(
-            Enrollment.objects.filter(officer=officer, cohort__course_id=cohort.course_id)
-            .select_related("cohort")
-            .order_by("pk")
-        )
-        existing = next((e for e in in_course if e.cohort_id == cohort.pk), None)
-        if existing is not None:
+        standing = _standing(cohort, officer.pk)
+        existing = None
+        if standing.enrollment_id is not None:
+            existing = Enrollment.objects.select_related("cohort__course").get(
+                pk=standing.enrollment_id
+            )
             if existing.state in ACTIVE_STATES or existing.state in Enrollment.SEAT_STATES:
                 return EnrolmentResult(existing, created=False)
             # Whom staff withdrew, only staff enrol again.
@@ -359,13 +408,16 @@ def enrollment_create(
                 )
         _check_eligibility(
             officer=officer,
-            profile=profile,
+            # As the caller read it: the API reads it with the token, in the same query.
+            profile=getattr(officer, "officer_profile", None),
             cohort=cohort,
-            in_course=in_course,
+            other_cohort=standing.other_cohort,
             today=today,
             for_other=for_other,
         )
-        enrollment = existing or Enrollment(officer=officer, cohort=cohort, created_by=by)
+        enrollment = existing or Enrollment(
+            officer=officer, cohort=cohort, course_id=cohort.course_id, created_by=by
+        )
         previous = enrollment.state if existing else ""
         # A request takes its pool when it is approved: the pool is the officer's then.
         enrollment.quota = None
@@ -373,15 +425,16 @@ def enrollment_create(
             enrollment.state = State.REQUESTED
             enrollment.waitlist_position = None
         else:
-            enrollment.quota, has_seat = _seat_for(
-                cohort, officer.pk, quotas=None if locked.cohort_has_quotas else []
-            )
+            if standing.has_quotas:
+                enrollment.quota, has_seat = _seat_for(cohort, officer.pk)
+            else:
+                has_seat = standing.seats_taken < cohort.capacity
             if has_seat:
                 enrollment.state = State.ENROLLED
                 enrollment.waitlist_position = None
             else:
                 enrollment.state = State.WAITLISTED
-                enrollment.waitlist_position = _next_position(cohort)
+                enrollment.waitlist_position = (standing.last_position or 0) + 1
         enrollment.reason = ""
         enrollment.withdrawn_by = None
         enrollment.state_changed_at = timezone.now()

@@ -168,12 +168,12 @@ def seed_cohorts(
             if p.campus_slug in TRAINER_CAMPUSES
         ]
     )
-    enrolments = _enrolments(new, cohort_ids, officers, user_ids)
+    enrolments = _enrolments(new, cohort_ids, course_ids, officers, user_ids)
     Enrollment.objects.bulk_create(enrolments)
     return {"cohorts": len(new), "enrolments": len(enrolments)}
 
 
-def _enrolments(new, cohort_ids, officers, user_ids) -> list[Enrollment]:
+def _enrolments(new, cohort_ids, course_ids, officers, user_ids) -> list[Enrollment]:
     """Enrolments of officers in the course's audience: never twice on one course, never on two
     campus cohorts at the same time."""
     rng = random.Random(SEED)  # noqa: S311 - a repeatable demo, not a secret
@@ -182,7 +182,7 @@ def _enrolments(new, cohort_ids, officers, user_ids) -> list[Enrollment]:
     busy = defaultdict(list)
     courses_taken = defaultdict(set)
     for user_id, course, starts_on, ends_on, online in Enrollment.objects.filter(
-        officer_id__in=officer_ids, state__in=Enrollment.SEAT_STATES
+        officer_id__in=officer_ids, state__in=(*Enrollment.ACTIVE_STATES, *Enrollment.SEAT_STATES)
     ).values_list(
         "officer_id",
         "cohort__course__code",
@@ -216,6 +216,7 @@ def _enrolments(new, cohort_ids, officers, user_ids) -> list[Enrollment]:
                 Enrollment(
                     officer_id=user_id,
                     cohort_id=cohort_ids[p.code],
+                    course_id=course_ids[p.course_code],
                     state=Enrollment.State.ENROLLED,
                 )
             )

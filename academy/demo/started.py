@@ -59,6 +59,7 @@ def seed_started_cohorts(*, today: datetime.date, trainer_id: int) -> dict[str, 
             Enrollment(
                 officer_id=pk,
                 cohort=cohort,
+                course=course,
                 state=Enrollment.State.ENROLLED,
                 created_by_id=pk,
                 state_changed_at=datetime.datetime.combine(

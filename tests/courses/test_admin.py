@@ -98,3 +98,19 @@ def test_the_course_form_with_its_cohorts_inline_loads(admin_client, make_catalo
 )
 def test_the_add_forms_load(admin_client, areas, name):
     assert admin_client.get(reverse(name)).status_code == 200
+
+
+def test_a_cohorts_course_is_read_only_once_officers_enrolled(admin_client, areas, kabete):
+    """Enrolments keep their cohort's course (the database holds one active enrolment per
+    officer and course on it), so the course of a cohort with enrolments can't change."""
+    from tests.factories import CourseFactory
+
+    run = cohort(CourseFactory(code="SEAT-1"), starts_in=10, campus=kabete, code="SEAT-1-A")
+    empty = cohort(run.course, starts_in=20, campus=kabete, code="SEAT-1-B")
+    fill(run, 1)
+
+    locked = admin_client.get(reverse("admin:courses_cohort_change", args=[run.pk]))
+    open_ = admin_client.get(reverse("admin:courses_cohort_change", args=[empty.pk]))
+
+    assert 'name="course"' not in locked.content.decode()
+    assert 'name="course"' in open_.content.decode()

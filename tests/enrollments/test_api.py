@@ -1,9 +1,13 @@
 """The enrolment API: enrol, withdraw, my enrolments; each refusal a 400 with its rule."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from courses.models import Cohort
 from enrollments.models import Enrollment
 from tests.courses.conftest import cohort, fill
 from tests.factories import CourseFactory, SkillAreaFactory
@@ -66,6 +70,53 @@ def test_a_refusal_is_a_400_naming_the_rule(run, otieno):
 @pytest.mark.parametrize("cohort_id", [999999])
 def test_an_unknown_cohort_is_a_404(run, wanjiku, cohort_id):
     assert enrol(api_as(wanjiku), cohort_id).status_code == 404
+
+
+def test_a_draft_cohort_is_a_404_and_nothing_is_saved(run, wanjiku):
+    run.status = Cohort.Status.DRAFT
+    run.save()
+    response = enrol(api_as(wanjiku), run.pk)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No open cohort has this id."}
+    assert not Enrollment.objects.exists()
+
+
+def test_a_cohort_of_an_unpublished_course_is_a_404(run, wanjiku):
+    run.course.is_published = False
+    run.course.save()
+    assert enrol(api_as(wanjiku), run.pk).status_code == 404
+    assert not Enrollment.objects.exists()
+
+
+def test_a_closed_cohort_is_a_400_naming_the_rule(run, wanjiku):
+    run.status = Cohort.Status.CLOSED
+    run.save()
+    response = enrol(api_as(wanjiku), run.pk)
+    assert response.status_code == 400
+    assert response.json()["code"] == "not_open"
+
+
+def test_an_enrolment_over_a_token_sends_five_statements_and_a_transaction(run, wanjiku):
+    """The busiest write of the portal, kept lean (benchmarks/enrolment.py): the token with
+    the officer and their profile, then under one transaction the cohort's lock, one count of
+    seats and places, the enrolment and its audit event."""
+    token = Token.objects.create(user=wanjiku)
+    client = APIClient()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            reverse("api_enrol", args=[run.pk]), HTTP_AUTHORIZATION=f"Token {token.key}"
+        )
+    assert response.status_code == 201
+    statements = [
+        q["sql"]
+        for q in queries.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
+    assert len(statements) == 5, statements
+    assert '"academy_officerprofile"' in statements[0]
+    assert statements[1].rstrip().endswith(('FOR UPDATE OF "courses_cohort"', "LIMIT 21"))
+    assert statements[3].startswith('INSERT INTO "enrollments_enrollment"')
+    assert statements[4].startswith('INSERT INTO "academy_auditevent"')
 
 
 def test_the_anonymous_are_refused(run):

@@ -9,6 +9,7 @@ the other threads' rows.
 import time
 
 import pytest
+from django.db import connection
 from django.db.models import Value
 
 from academy.models import AuditEvent
@@ -66,7 +67,6 @@ def test_fifty_officers_at_once_take_ten_seats_and_queue_for_the_rest(ten_seats,
 def test_without_the_lock_fifty_officers_overbook(ten_seats, officers, monkeypatch):
     """The twin of the test above with the row lock switched off: it must overbook, or the test
     above proves nothing."""
-    counted = services.seats_taken
 
     def unlocked(cohort_):
         # The enrolment's own read of the cohort, without FOR UPDATE.
@@ -76,19 +76,26 @@ def test_without_the_lock_fifty_officers_overbook(ten_seats, officers, monkeypat
             .get(pk=cohort_.pk)
         )
 
-    def slow_seats_taken(cohort_):
-        taken = counted(cohort_)
-        time.sleep(0.01)  # between counting and saving, where the lock matters
-        return taken
-
     monkeypatch.setattr(services, "_lock_cohort_to_enrol", unlocked)
-    monkeypatch.setattr(services, "seats_taken", slow_seats_taken)
+    slow_down_standing(monkeypatch)
     people = officers(50)
 
     results = at_once([enrol_call(officer, ten_seats) for officer in people])
 
     no_errors(results)
     assert len(enrolled(ten_seats)) > 10
+
+
+def slow_down_standing(monkeypatch):
+    """Pause each enrolment between counting the seats and saving, where the locks matter."""
+    read = services._standing
+
+    def slow(cohort_, officer_id):
+        standing = read(cohort_, officer_id)
+        time.sleep(0.05)
+        return standing
+
+    monkeypatch.setattr(services, "_standing", slow)
 
 
 def test_twenty_identical_requests_make_one_enrolment(ten_seats, officers):
@@ -135,8 +142,7 @@ def test_withdrawals_and_enrolments_at_once_keep_the_seats_and_the_line(
 
 @pytest.mark.parametrize("attempt", range(3))
 def test_one_officer_at_once_into_two_cohorts_of_a_course_gets_one(course, officers, attempt):
-    """The rule "not already in another cohort of this course" holds under concurrency: the
-    officer's row is locked too, so the second request sees the first one's enrolment."""
+    """The rule "not already in another cohort of this course" holds under concurrency."""
     (officer,) = officers(1)
     first = cohort(course, capacity=10, starts_in=30, code=f"DUG-201-A{attempt}")
     second = cohort(course, capacity=10, starts_in=60, code=f"DUG-201-B{attempt}")
@@ -146,3 +152,49 @@ def test_one_officer_at_once_into_two_cohorts_of_a_course_gets_one(course, offic
     refused = [r for r in results if isinstance(r, services.EnrolmentRefused)]
     assert [r.code for r in refused] == ["other_cohort"]
     assert Enrollment.objects.filter(officer=officer).count() == 1
+
+
+def test_when_both_pass_the_rules_the_index_refuses_the_second(course, officers, monkeypatch):
+    """The race forced: each request reads the officer's enrolments before the other saves, so
+    both pass the rule. The two cohorts' locks don't meet; the unique index on officer and
+    course makes the second insert wait for the first and fail, and the service, asking the
+    rules again, refuses it with the rule's own message instead of an error."""
+    (officer,) = officers(1)
+    first = cohort(course, capacity=10, starts_in=30, code="DUG-201-A")
+    second = cohort(course, capacity=10, starts_in=60, code="DUG-201-B")
+    slow_down_standing(monkeypatch)
+
+    results = at_once([enrol_call(officer, first), enrol_call(officer, second)])
+
+    refused = [r for r in results if isinstance(r, services.EnrolmentRefused)]
+    assert [r.code for r in refused] == ["other_cohort"]
+    (kept,) = Enrollment.objects.filter(officer=officer)
+    assert refused[0].message == (
+        f"You are already in cohort {kept.cohort.code} of this course; withdraw from it first."
+    )
+    assert AuditEvent.objects.filter(action__startswith="enrollments.").count() == 1
+
+
+def test_without_the_index_the_forced_race_enrols_twice(course, officers, monkeypatch):
+    """The twin of the test above with the unique index dropped: the officer ends up in both
+    cohorts, so the index is what holds the rule."""
+    (officer,) = officers(1)
+    first = cohort(course, capacity=10, starts_in=30, code="DUG-201-A")
+    second = cohort(course, capacity=10, starts_in=60, code="DUG-201-B")
+    slow_down_standing(monkeypatch)
+    (index,) = [
+        c
+        for c in Enrollment._meta.constraints
+        if c.name == "enrollment_one_active_per_officer_and_course"
+    ]
+    with connection.schema_editor() as editor:
+        editor.remove_constraint(Enrollment, index)
+    try:
+        results = at_once([enrol_call(officer, first), enrol_call(officer, second)])
+
+        no_errors(results)
+        assert Enrollment.objects.filter(officer=officer, state=State.ENROLLED).count() == 2
+    finally:
+        Enrollment.objects.all().delete()
+        with connection.schema_editor() as editor:
+            editor.add_constraint(Enrollment, index)

@@ -78,7 +78,11 @@ def due(course, wanjiku, otieno, hr_ict, hr_treasury, ksg_staff):
     EnrollmentFactory(cohort=week, officer=otieno, state=State.ENROLLED)
     tomorrow = cohort(course, starts_in=1, code="DUG-201-T")
     EnrollmentFactory(cohort=tomorrow, state=State.ENROLLED)
-    later = cohort(course, starts_in=30, code="DUG-201-L")
+    # Another course: one active enrolment per officer and course.
+    other = CourseFactory(
+        code="DUG-202", title="Data Sharing", skill_area=course.skill_area, provider=course.provider
+    )
+    later = cohort(other, starts_in=30, code="DUG-202-L")
     request_made_days_ago(4, officer=wanjiku, run=later)
     ended = cohort(course, starts_in=-10, code="DUG-201-E")
     EnrollmentFactory(cohort=ended, state=State.ENROLLED)
@@ -217,7 +221,7 @@ def test_each_reminder_is_sent_once(due, wanjiku, hr_ict, ksg_staff):
     assert "starts in one week" in week.alternatives[0][0]
 
     (pending,) = by_address[hr_ict.email]
-    assert pending.subject == "Waiting for your answer: Wanjiku Kamau's request for Data Governance"
+    assert pending.subject == "Waiting for your answer: Wanjiku Kamau's request for Data Sharing"
     request = Enrollment.objects.get(state=State.REQUESTED)
     assert f"http://127.0.0.1:8000/requests/{request.pk}/" in pending.body
     assert "&#x27;" not in pending.subject + pending.body

@@ -5,6 +5,7 @@ and the audit trail. And the selectors: an officer reads only their own enrolmen
 import datetime
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -254,6 +255,34 @@ def test_waiting_or_asking_in_another_cohort_also_counts(course, run, wanjiku, s
     other = cohort(course, starts_in=60)
 
     assert refusal(wanjiku, other).code == "other_cohort"
+
+
+@pytest.mark.parametrize("state", [State.ENROLLED, State.WAITLISTED, State.REQUESTED])
+def test_the_database_holds_one_active_enrolment_per_officer_and_course(
+    course, run, wanjiku, state
+):
+    """Whatever writes it: the rule does not rest on the service alone."""
+    enrol(wanjiku, run)
+    other = cohort(course, starts_in=60)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EnrollmentFactory(officer=wanjiku, cohort=other, state=state)
+
+
+def test_a_finished_or_withdrawn_enrolment_leaves_room_for_another_in_the_course(
+    course, run, wanjiku
+):
+    EnrollmentFactory(officer=wanjiku, cohort=run, state=State.COMPLETED)
+    EnrollmentFactory(officer=wanjiku, cohort=cohort(course, starts_in=60), state=State.WITHDRAWN)
+
+    taken = enrol(wanjiku, cohort(course, starts_in=90)).enrollment
+
+    assert (taken.state, taken.course) == (State.ENROLLED, course)
+
+
+def test_an_enrolment_is_saved_with_its_cohorts_course(course, run, wanjiku):
+    assert enrol(wanjiku, run).enrollment.course == course
+    assert Enrollment.objects.get().course_id == course.pk
 
 
 def test_after_withdrawing_from_one_cohort_the_officer_may_join_another(course, run, wanjiku):
