@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -85,17 +85,12 @@ def _lock_cohort(cohort: Cohort) -> Cohort:
 
 
 def _lock_cohort_to_enrol(cohort: Cohort | int) -> Cohort:
-    """``_lock_cohort`` by cohort or id, and whether the course has prerequisites (most have
-    none: then the rules need not look for the officer's completions). Raises CohortUnavailable
-    for a cohort that doesn't exist or that the public can't see."""
-    prerequisites = Course.prerequisites.through.objects.filter(
-        from_course_id=OuterRef("course_id")
-    )
+    """``_lock_cohort`` by cohort or id. Raises CohortUnavailable for a cohort that doesn't
+    exist or that the public can't see."""
     try:
         cohort = (
             Cohort.objects.select_for_update(of=("self",))
             .select_related("course")
-            .annotate(course_has_prerequisites=Exists(prerequisites))
             .get(pk=cohort if isinstance(cohort, int) else cohort.pk)
         )
     except Cohort.DoesNotExist:
@@ -114,9 +109,10 @@ class _Standing:
     has_quotas: bool
     enrollment_id: int | None  # the officer's enrolment in this cohort, if any
     other_cohort: str | None  # the code of a cohort of the course the officer is active in
+    missing_prerequisites: int  # how many of the course's prerequisites they haven't completed
 
 
-# One statement instead of four ORM queries: enrolling is the portal's busiest write, and on a
+# One statement instead of five ORM queries: enrolling is the portal's busiest write, and on a
 # small server building each ORM query costs several times what PostgreSQL takes to run it
 # (benchmarks/enrolment_floor.py). Plain SQL that SQLite runs as well.
 _STANDING_SQL = """
@@ -127,9 +123,13 @@ SELECT
     (SELECT id FROM {enrollment} WHERE cohort_id = %s AND officer_id = %s),
     (SELECT c.code FROM {enrollment} e JOIN {cohort} c ON c.id = e.cohort_id
       WHERE e.officer_id = %s AND e.course_id = %s AND e.cohort_id <> %s
-        AND e.state IN ({active_states}) LIMIT 1)
+        AND e.state IN ({active_states}) LIMIT 1),
+    (SELECT COUNT(*) FROM {prerequisites} p WHERE p.from_course_id = %s
+      AND p.to_course_id NOT IN (
+        SELECT course_id FROM {enrollment} WHERE officer_id = %s AND state = %s))
 """.format(  # noqa: S608 (only the models' table names and placeholders go in)
     enrollment=Enrollment._meta.db_table,
+    prerequisites=Course.prerequisites.through._meta.db_table,
     quota=CohortQuota._meta.db_table,
     cohort=Cohort._meta.db_table,
     seat_states=", ".join(["%s"] * len(Enrollment.SEAT_STATES)),
@@ -138,16 +138,17 @@ SELECT
 
 
 def _standing(cohort: Cohort, officer_id: int) -> _Standing:
-    """Seats taken, the end of the waiting list, whether there are quotas, and the officer's
-    enrolments in the course. Read under the cohort's lock, so the counts include whatever an
-    enrolment that held it before has committed."""
-    c = cohort.pk
+    """Seats taken, the end of the waiting list, whether there are quotas, the officer's
+    enrolments in the course and the prerequisites they lack. Read under the cohort's lock, so
+    the counts include whatever an enrolment that held it before has committed."""
+    c, course = cohort.pk, cohort.course_id
     params = [c, *Enrollment.SEAT_STATES, c, c, c, officer_id]
-    params += [officer_id, cohort.course_id, c, *ACTIVE_STATES]
+    params += [officer_id, course, c, *ACTIVE_STATES]
+    params += [course, officer_id, State.COMPLETED]
     with connection.cursor() as cursor:
         cursor.execute(_STANDING_SQL, params)
-        taken, last, has_quotas, enrollment_id, other = cursor.fetchone()
-    return _Standing(taken, last, bool(has_quotas), enrollment_id, other)
+        taken, last, has_quotas, enrollment_id, other, missing = cursor.fetchone()
+    return _Standing(taken, last, bool(has_quotas), enrollment_id, other, missing)
 
 
 def seats_taken(cohort: Cohort) -> int:
@@ -289,14 +290,14 @@ def _check_eligibility(
     officer: User,
     profile,
     cohort: Cohort,
-    other_cohort: str | None,
+    standing: _Standing,
     today,
     for_other: bool = False,
 ) -> None:
     """Raise EnrolmentRefused with the first rule the officer does not meet.
 
-    ``profile`` is the officer's profile (or None); ``other_cohort`` the code of another cohort
-    of the course the officer is active in, read by the caller under the cohort's lock.
+    ``profile`` is the officer's profile (or None); ``standing`` what the caller read under the
+    cohort's lock.
     ``for_other``: someone else (a training officer, KSG staff) is enrolling the officer, so the
     message speaks of the officer rather than to them.
     """
@@ -333,15 +334,12 @@ def _check_eligibility(
         raise EnrolmentRefused(
             "audience", message % {"low": low, "high": high, "group": profile.job_group}
         )
-    # Both conditions on the same enrolment: exclude() across a multi-valued relation would
-    # accept someone else's completion together with the officer's own withdrawal.
-    completed = Enrollment.objects.filter(officer=officer, state=State.COMPLETED)
-    missing = (
-        course.prerequisites.exclude(pk__in=completed.values("cohort__course_id")).order_by("code")
-        if cohort.course_has_prerequisites
-        else []
-    )
-    if missing:
+    if standing.missing_prerequisites:
+        # Which ones, for the message. Both conditions on the same enrolment: exclude() across
+        # a multi-valued relation would accept someone else's completion together with the
+        # officer's own withdrawal.
+        completed = Enrollment.objects.filter(officer=officer, state=State.COMPLETED)
+        missing = course.prerequisites.exclude(pk__in=completed.values("course_id"))
         message = (
             _("The officer must first complete these courses: %(courses)s.")
             if for_other
@@ -349,15 +347,16 @@ def _check_eligibility(
         )
         raise EnrolmentRefused(
             "prerequisites",
-            message % {"courses": ", ".join(f"{c.code} {c.title}" for c in missing)},
+            message
+            % {"courses": ", ".join(f"{c.code} {c.title}" for c in missing.order_by("code"))},
         )
-    if other_cohort is not None:
+    if standing.other_cohort is not None:
         message = (
             _("The officer is already in cohort %(code)s of this course.")
             if for_other
             else _("You are already in cohort %(code)s of this course; withdraw from it first.")
         )
-        raise EnrolmentRefused("other_cohort", message % {"code": other_cohort})
+        raise EnrolmentRefused("other_cohort", message % {"code": standing.other_cohort})
 
 
 def enrollment_create(
@@ -411,7 +410,7 @@ def _enrol(*, officer: User, cohort: Cohort | int, by: User, preapproved: bool) 
             # As the caller read it: the API reads it with the token, in the same query.
             profile=getattr(officer, "officer_profile", None),
             cohort=cohort,
-            other_cohort=standing.other_cohort,
+            standing=standing,
             today=today,
             for_other=for_other,
         )

@@ -10,7 +10,6 @@ import time
 
 import pytest
 from django.db import connection
-from django.db.models import Value
 
 from academy.models import AuditEvent
 from courses.models import Cohort
@@ -70,11 +69,7 @@ def test_without_the_lock_fifty_officers_overbook(ten_seats, officers, monkeypat
 
     def unlocked(cohort_):
         # The enrolment's own read of the cohort, without FOR UPDATE.
-        return (
-            Cohort.objects.select_related("course")
-            .annotate(course_has_prerequisites=Value(False))
-            .get(pk=cohort_.pk)
-        )
+        return Cohort.objects.select_related("course").get(pk=cohort_.pk)
 
     monkeypatch.setattr(services, "_lock_cohort_to_enrol", unlocked)
     slow_down_standing(monkeypatch)
