@@ -1,6 +1,7 @@
 """The enrolment API: enrol, withdraw, my enrolments; each refusal a 400 with its rule."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -102,6 +103,7 @@ def test_an_enrolment_over_a_token_sends_five_statements_and_a_transaction(run, 
     seats and places, the enrolment and its audit event."""
     token = Token.objects.create(user=wanjiku)
     client = APIClient()
+    ContentType.objects.get_for_model(Enrollment)  # cached by a running portal
     with CaptureQueriesContext(connection) as queries:
         response = client.post(
             reverse("api_enrol", args=[run.pk]), HTTP_AUTHORIZATION=f"Token {token.key}"
@@ -112,9 +114,12 @@ def test_an_enrolment_over_a_token_sends_five_statements_and_a_transaction(run, 
         for q in queries.captured_queries
         if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
     ]
-    assert len(statements) == 5, statements
+    assert len(statements) == 5, [s[:40] for s in statements]
     assert '"academy_officerprofile"' in statements[0]
-    assert statements[1].rstrip().endswith(('FOR UPDATE OF "courses_cohort"', "LIMIT 21"))
+    assert statements[1].startswith("SELECT c.id, c.course_id")
+    if connection.vendor == "postgresql":
+        assert statements[1].endswith("FOR UPDATE OF c")
+    assert statements[2].lstrip().startswith("SELECT\n    (SELECT COUNT(*)")
     assert statements[3].startswith('INSERT INTO "enrollments_enrollment"')
     assert statements[4].startswith('INSERT INTO "academy_auditevent"')
 
