@@ -409,8 +409,8 @@ def _import(
         with transaction.atomic():
             cohort = services._lock_cohort(cohort)
             # Lock the officers too, in one order: two imports into two cohorts of one course
-            # that name the same officers can't then deadlock (enrollment_create locks each
-            # officer again, after the cohort, which it already holds here).
+            # that name the same officers would otherwise each wait for the other's enrolments
+            # at the index "one active enrolment per officer and course", and deadlock.
             _lock_officers([officer for _row, officer in resolved])
             for row, officer in resolved:
                 try:
