@@ -143,7 +143,14 @@ class JobGroup(models.TextChoices):
     @classmethod
     def rank(cls, value):
         """Position of a job group in the grading (0 for A): compare grades with this."""
-        return cls.values.index(value)
+        try:
+            return _JOB_GROUP_RANKS[value]
+        except KeyError:
+            raise ValueError(f"{value!r} is not a job group") from None
+
+
+# Ranks looked up rather than searched for: enrolment compares three of them each time.
+_JOB_GROUP_RANKS = {group: rank for rank, group in enumerate(JobGroup.values)}
 
 
 class OfficerProfile(models.Model):

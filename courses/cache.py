@@ -75,6 +75,14 @@ def _changed(**kwargs) -> None:
         transaction.on_commit(catalogue_changed)
 
 
+def _enrolment_saved(sender, instance, created, **kwargs) -> None:
+    # Lists show seats left, not waiting lists or requests: a new enrolment that takes no seat
+    # changes none of them. (A changed one may have given its seat up, so it always counts.)
+    if created and instance.state not in sender.SEAT_STATES:
+        return
+    _changed()
+
+
 def connect_signals() -> None:
     """Change the catalogue version when any model a result list shows is saved or deleted."""
     from academy.models import Organisation
@@ -83,7 +91,8 @@ def connect_signals() -> None:
 
     for model in (Course, Cohort, Enrollment, SkillArea, Competency, Campus, Organisation):
         uid = f"catalogue-cache-{model._meta.label_lower}"
-        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
+        saved = _enrolment_saved if model is Enrollment else _changed
+        post_save.connect(saved, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
     for through in (Course.competencies.through, Course.prerequisites.through):
         m2m_changed.connect(

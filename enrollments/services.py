@@ -26,6 +26,7 @@ exactly as if quotas did not exist.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
@@ -113,7 +114,8 @@ _LOCKED_COURSE_FIELDS = (
 )
 
 
-def _lock_cohort_sql() -> str:
+@functools.cache
+def _lock_cohort_sql(for_update_of: bool) -> str:
     def columns(model, alias, names):
         return [f"{alias}.{model._meta.get_field(name).column}" for name in names]
 
@@ -124,7 +126,7 @@ def _lock_cohort_sql() -> str:
     tables = f"{Cohort._meta.db_table} c JOIN {Course._meta.db_table} k ON k.id = c.course_id"
     sql = f"SELECT {', '.join(selected)} FROM {tables} WHERE c.id = %s"  # noqa: S608
     # PostgreSQL locks the cohort's row only; SQLite has no row locks (it runs one writer).
-    if connection.features.has_select_for_update_of:
+    if for_update_of:
         sql += " FOR UPDATE OF c"
     return sql
 
@@ -133,7 +135,10 @@ def _lock_cohort_to_enrol(cohort: Cohort | int) -> Cohort:
     """``_lock_cohort`` by cohort or id, in plain SQL for the same reason as ``_standing``.
     Raises CohortUnavailable for a cohort that doesn't exist or that the public can't see."""
     with connection.cursor() as cursor:
-        cursor.execute(_lock_cohort_sql(), [cohort if isinstance(cohort, int) else cohort.pk])
+        cursor.execute(
+            _lock_cohort_sql(connection.features.has_select_for_update_of),
+            [cohort if isinstance(cohort, int) else cohort.pk],
+        )
         row = cursor.fetchone()
     if row is None:
         raise CohortUnavailable

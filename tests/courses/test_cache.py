@@ -57,6 +57,39 @@ def test_a_new_enrolment_shows_in_seats_left_at_once(api, facets, kabete):
     assert next_cohort_seats(after, "C-1") == seats - 1
 
 
+def test_joining_a_waiting_list_or_asking_leaves_the_lists_cached(api, facets):
+    """Lists show seats left, not waiting lists: an enrolment that takes no seat changes none."""
+    run = facets["C"].cohorts.get()
+    get_json(api, reverse("api_courses"))
+    version = catalogue_version()
+
+    EnrollmentFactory(cohort=run, state=Enrollment.State.WAITLISTED, waitlist_position=1)
+    EnrollmentFactory(cohort=run, state=Enrollment.State.REQUESTED)
+
+    assert catalogue_version() == version
+    assert get_json(api, reverse("api_courses"))[1] == 0
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (Enrollment.State.WAITLISTED, Enrollment.State.ENROLLED),  # promoted: one seat fewer
+        (Enrollment.State.ENROLLED, Enrollment.State.WITHDRAWN),  # one seat more
+    ],
+)
+def test_an_enrolment_that_takes_or_frees_a_seat_shows_at_once(api, facets, before, after):
+    run = facets["C"].cohorts.get()
+    position = 1 if before == Enrollment.State.WAITLISTED else None
+    enrolment = EnrollmentFactory(cohort=run, state=before, waitlist_position=position)
+    seats = next_cohort_seats(get_json(api, reverse("api_courses"))[0], "C-1")
+
+    enrolment.state, enrolment.waitlist_position = after, None
+    enrolment.save()
+
+    change = 1 if after == Enrollment.State.WITHDRAWN else -1
+    assert next_cohort_seats(get_json(api, reverse("api_courses"))[0], "C-1") == seats + change
+
+
 def test_a_renamed_course_and_a_new_cohort_show_at_once(api, facets, mombasa):
     get_json(api, reverse("api_cohorts"))
     course = facets["B"]
