@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from academy.audit import audit_record
-from academy.models import JobGroup, Organisation, User
+from academy.models import JobGroup, OfficerProfile, Organisation, User
 from academy.roles import is_ksg_staff
 from courses.models import Cohort, Course
 from courses.selectors import with_seats
@@ -154,6 +154,7 @@ def _lock_cohort_to_enrol(cohort: Cohort | int) -> Cohort:
 class _Standing:
     """What the enrolment rules read about a locked cohort and one officer."""
 
+    job_group: str | None  # the officer's, None without an officer profile
     seats_taken: int
     last_position: int | None  # the end of the waiting list
     has_quotas: bool
@@ -162,11 +163,12 @@ class _Standing:
     missing_prerequisites: int  # how many of the course's prerequisites they haven't completed
 
 
-# One statement instead of five ORM queries: enrolling is the portal's busiest write, and on a
+# One statement instead of six ORM queries: enrolling is the portal's busiest write, and on a
 # small server building each ORM query costs several times what PostgreSQL takes to run it
 # (benchmarks/enrolment_floor.py). Plain SQL that SQLite runs as well.
 _STANDING_SQL = """
 SELECT
+    (SELECT job_group FROM {profile} WHERE user_id = %s),
     (SELECT COUNT(*) FROM {enrollment} WHERE cohort_id = %s AND state IN ({seat_states})),
     (SELECT MAX(waitlist_position) FROM {enrollment} WHERE cohort_id = %s),
     EXISTS (SELECT 1 FROM {quota} WHERE cohort_id = %s),
@@ -179,6 +181,7 @@ SELECT
         SELECT course_id FROM {enrollment} WHERE officer_id = %s AND state = %s))
 """.format(  # noqa: S608 (only the models' table names and placeholders go in)
     enrollment=Enrollment._meta.db_table,
+    profile=OfficerProfile._meta.db_table,
     prerequisites=Course.prerequisites.through._meta.db_table,
     quota=CohortQuota._meta.db_table,
     cohort=Cohort._meta.db_table,
@@ -188,17 +191,18 @@ SELECT
 
 
 def _standing(cohort: Cohort, officer_id: int) -> _Standing:
-    """Seats taken, the end of the waiting list, whether there are quotas, the officer's
-    enrolments in the course and the prerequisites they lack. Read under the cohort's lock, so
-    the counts include whatever an enrolment that held it before has committed."""
+    """The officer's job group, seats taken, the end of the waiting list, whether there are
+    quotas, the officer's enrolments in the course and the prerequisites they lack. Read under
+    the cohort's lock, so the counts include whatever an enrolment that held it before has
+    committed."""
     c, course = cohort.pk, cohort.course_id
-    params = [c, *Enrollment.SEAT_STATES, c, c, c, officer_id]
+    params = [officer_id, c, *Enrollment.SEAT_STATES, c, c, c, officer_id]
     params += [officer_id, course, c, *ACTIVE_STATES]
     params += [course, officer_id, State.COMPLETED]
     with connection.cursor() as cursor:
         cursor.execute(_STANDING_SQL, params)
-        taken, last, has_quotas, enrollment_id, other, missing = cursor.fetchone()
-    return _Standing(taken, last, bool(has_quotas), enrollment_id, other, missing)
+        group, taken, last, has_quotas, enrollment_id, other, missing = cursor.fetchone()
+    return _Standing(group, taken, last, bool(has_quotas), enrollment_id, other, missing)
 
 
 def seats_taken(cohort: Cohort) -> int:
@@ -338,7 +342,6 @@ def _set_state(
 def _check_eligibility(
     *,
     officer: User,
-    profile,
     cohort: Cohort,
     standing: _Standing,
     today,
@@ -346,10 +349,9 @@ def _check_eligibility(
 ) -> None:
     """Raise EnrolmentRefused with the first rule the officer does not meet.
 
-    ``profile`` is the officer's profile (or None); ``standing`` what the caller read under the
-    cohort's lock.
-    ``for_other``: someone else (a training officer, KSG staff) is enrolling the officer, so the
-    message speaks of the officer rather than to them.
+    ``standing`` is what the caller read under the cohort's lock. ``for_other``: someone else
+    (a training officer, KSG staff) is enrolling the officer, so the message speaks of the
+    officer rather than to them.
     """
     course = cohort.course
     if cohort.status != Cohort.Status.SCHEDULED or not course.is_published:
@@ -366,14 +368,14 @@ def _check_eligibility(
             _("Enrolment for this cohort closed on %(date)s.")
             % {"date": cohort.enrolment_closes_on.isoformat()},
         )
-    if profile is None:
+    if standing.job_group is None:
         raise EnrolmentRefused(
             "no_profile",
             _("The officer has not completed their officer profile.")
             if for_other
             else _("Complete your officer profile before you enrol in a course."),
         )
-    rank = JobGroup.rank(profile.job_group)
+    rank = JobGroup.rank(standing.job_group)
     low, high = course.audience_min_job_group, course.audience_max_job_group
     if not JobGroup.rank(low) <= rank <= JobGroup.rank(high):
         message = (
@@ -382,7 +384,7 @@ def _check_eligibility(
             else _("This course is for job groups %(low)s to %(high)s; yours is %(group)s.")
         )
         raise EnrolmentRefused(
-            "audience", message % {"low": low, "high": high, "group": profile.job_group}
+            "audience", message % {"low": low, "high": high, "group": standing.job_group}
         )
     if standing.missing_prerequisites:
         # Which ones, for the message. Both conditions on the same enrolment: exclude() across
@@ -457,8 +459,6 @@ def _enrol(*, officer: User, cohort: Cohort | int, by: User, preapproved: bool) 
                 )
         _check_eligibility(
             officer=officer,
-            # As the caller read it: the API reads it with the token, in the same query.
-            profile=getattr(officer, "officer_profile", None),
             cohort=cohort,
             standing=standing,
             today=today,

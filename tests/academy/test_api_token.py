@@ -5,10 +5,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
-from academy.api.authentication import TokenAuthentication
 from academy.models import AuditEvent, User
 
 pytestmark = pytest.mark.django_db
@@ -27,33 +27,6 @@ def test_prints_a_token_that_authenticates(hr_ict):
     user, token = TokenAuthentication().authenticate_credentials(key)
     assert user == hr_ict
     assert token.key == key
-
-
-def test_the_token_brings_the_officers_profile_in_the_same_query(
-    wanjiku, django_assert_num_queries
-):
-    key = Token.objects.create(user=wanjiku).key
-
-    with django_assert_num_queries(1):
-        user, _token = TokenAuthentication().authenticate_credentials(key)
-        assert user.officer_profile.job_group == wanjiku.officer_profile.job_group
-
-
-def test_an_unknown_token_or_an_inactive_account_is_refused(hr_ict):
-    key = _issue("hr@ict.demo.go.ke")
-    with pytest.raises(AuthenticationFailed, match="Invalid token"):
-        TokenAuthentication().authenticate_credentials("0" * 40)
-    hr_ict.is_active = False
-    hr_ict.save()
-    with pytest.raises(AuthenticationFailed, match="User inactive or deleted"):
-        TokenAuthentication().authenticate_credentials(key)
-
-
-def test_the_api_uses_it():
-    from django.conf import settings
-
-    classes = settings.REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"]
-    assert classes[0] == "academy.api.authentication.TokenAuthentication"
 
 
 def test_token_authenticates_an_api_request(hr_ict):
