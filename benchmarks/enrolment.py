@@ -4,11 +4,12 @@
 
 1. Enrolment. Builds a scratch PostgreSQL database (500 officers with profiles and API tokens;
    one course with 5 cohorts of 50 seats for the portal and 5 more for the baseline), serves it
-   with gunicorn (2 sync workers, production settings, Redis as the cache, e-mail to the dummy
-   backend) and sends 500 POSTs from 16 client threads: each officer once, into a random cohort
-   of the five. The portal answers ``POST /api/v1/cohorts/{id}/enrol/`` (token authentication,
-   cohort lock, rules, waiting list, audit event, e-mail); the baseline inserts one row per
-   request with no checks, after the same token lookup (``benchmarks.views.baseline_enrol``).
+   with gunicorn (3 sync workers, as the Dockerfile and docker-compose.yml deploy it; production
+   settings, Redis as the cache, e-mail to the dummy backend) and sends 500 POSTs from 16 client
+   threads: each officer once, into a random cohort of the five. The portal answers
+   ``POST /api/v1/cohorts/{id}/enrol/`` (token authentication, cohort lock, rules, waiting list,
+   audit event, e-mail); the baseline inserts one row per request with no checks, after the same
+   token lookup (``benchmarks.views.baseline_enrol``).
    Every enrolment is deleted before each measurement, so both insert the same 500 rows into an
    empty table; baseline and portal alternate round after round and the report quotes medians.
    After each portal round the cohorts are checked: at most 50 enrolled (and exactly as many as
@@ -353,7 +354,9 @@ def main():
     parser.add_argument("--reminders", type=int, default=10000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--workers", type=int, default=3, help="gunicorn workers; 3 as the Dockerfile deploys"
+    )
     args = parser.parse_args()
     if args.eager:
         args.broker_url = ""
