@@ -112,5 +112,9 @@ def test_a_cohorts_course_is_read_only_once_officers_enrolled(admin_client, area
     locked = admin_client.get(reverse("admin:courses_cohort_change", args=[run.pk]))
     open_ = admin_client.get(reverse("admin:courses_cohort_change", args=[empty.pk]))
 
-    assert 'name="course"' not in locked.content.decode()
+    page = locked.content.decode()
+    assert 'name="course"' not in page
     assert 'name="course"' in open_.content.decode()
+    # Still shown first, read-only.
+    assert page.index("field-course") < page.index("field-code") < page.index("field-status")
+    assert "SEAT-1" in page[page.index("field-course") : page.index("field-code")]
