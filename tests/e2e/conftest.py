@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
 
 from courses.models import DeliveryMode, Level
@@ -87,6 +89,29 @@ def new_page(browser, live_server) -> Iterator[Callable[..., Page]]:
 def page(new_page) -> Page:
     """A desktop-sized page with JavaScript on."""
     return new_page()
+
+
+@pytest.fixture
+def sign_in(new_page, live_server) -> Callable[..., Page]:
+    """A page signed in as ``user``, opened with ``options`` (locale, viewport…). The session is
+    made server-side: signing in through the form has tests of its own."""
+
+    def page_for(user, **options) -> Page:
+        client = Client()
+        client.force_login(user)
+        page = new_page(**options)
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        return page
+
+    return page_for
 
 
 @pytest.fixture(scope="session")

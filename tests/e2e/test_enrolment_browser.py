@@ -2,35 +2,11 @@
 the second is promoted and sees it on "My learning"."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from tests.courses.conftest import cohort
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def sign_in(new_page, live_server):
-    """A page signed in as ``user`` (the session is made server-side: sign-in has its own test)."""
-
-    def page_for(user, **options):
-        client = Client()
-        client.force_login(user)
-        page = new_page(**options)
-        page.context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        return page
-
-    return page_for
 
 
 def test_a_waiting_officer_is_promoted_when_a_seat_frees_up(

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from enrollments import imports, results, services
@@ -35,7 +33,8 @@ pytestmark = pytest.mark.e2e
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 PHONE = {"width": 360, "height": 740}
-VIEWPORTS = {"desktop": None, "phone": PHONE}
+# How each viewport opens a page: the desktop is Playwright's default.
+VIEWPORTS = {"desktop": {}, "phone": {"viewport": PHONE}}
 
 # A refused file: an unknown officer, a line twice, a value no officer could have, an officer
 # already in the cohort, and junk that must only ever be printed.
@@ -297,32 +296,6 @@ def academy(
 # --- The browser ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def sign_in(new_page, live_server):
-    """A page signed in as ``user`` (the session is made server-side, as in the other browser
-    tests), in ``locale`` on ``viewport``."""
-
-    def page_for(user, locale, viewport):
-        client = Client()
-        client.force_login(user)
-        options = {"locale": locale}
-        if VIEWPORTS[viewport]:
-            options["viewport"] = VIEWPORTS[viewport]
-        page = new_page(**options)
-        page.context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        return page
-
-    return page_for
-
-
 class Audit:
     """Visit pages, or reach them by a step, and collect what is wrong with each."""
 
@@ -384,7 +357,7 @@ SCREENS = pytest.mark.parametrize("viewport", ["desktop", "phone"])
 @SCREENS
 def test_staff_pages_meet_wcag_21_aa(sign_in, academy, ksg_staff, wanjiku, locale, viewport):
     running, ended, moved = academy.running, academy.ended, academy.moved
-    audit = Audit(sign_in(ksg_staff, locale, viewport), locale, viewport)
+    audit = Audit(sign_in(ksg_staff, locale=locale, **VIEWPORTS[viewport]), locale, viewport)
     for path in (
         "/staff/cohorts/",
         f"/staff/cohorts/{running.pk}/",
@@ -431,7 +404,7 @@ def test_staff_pages_meet_wcag_21_aa(sign_in, academy, ksg_staff, wanjiku, local
 @SCREENS
 def test_facilitator_pages_meet_wcag_21_aa(sign_in, academy, trainer, locale, viewport):
     running, ended = academy.running, academy.ended
-    audit = Audit(sign_in(trainer, locale, viewport), locale, viewport)
+    audit = Audit(sign_in(trainer, locale=locale, **VIEWPORTS[viewport]), locale, viewport)
     for path in (
         "/staff/cohorts/",
         f"/staff/cohorts/{running.pk}/",
@@ -449,7 +422,7 @@ def test_training_officer_pages_meet_wcag_21_aa(
     sign_in, academy, hr_ict, wanjiku, locale, viewport
 ):
     upcoming = academy.upcoming
-    audit = Audit(sign_in(hr_ict, locale, viewport), locale, viewport)
+    audit = Audit(sign_in(hr_ict, locale=locale, **VIEWPORTS[viewport]), locale, viewport)
     for path in (
         "/nominations/",
         "/nominations/?q=DGP-201",
@@ -483,7 +456,7 @@ def test_training_officer_pages_meet_wcag_21_aa(
 @LOCALES
 @SCREENS
 def test_my_learning_with_a_result_meets_wcag_21_aa(sign_in, academy, wanjiku, locale, viewport):
-    audit = Audit(sign_in(wanjiku, locale, viewport), locale, viewport)
+    audit = Audit(sign_in(wanjiku, locale=locale, **VIEWPORTS[viewport]), locale, viewport)
     audit.visit("/my-learning/")
     completed = audit.page.locator("#learning-completed").locator("xpath=..")
     assert completed.locator(".card").count() == 1
