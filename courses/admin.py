@@ -163,18 +163,7 @@ class CohortAdmin(admin.ModelAdmin):
     autocomplete_fields = ["course"]
     filter_horizontal = ["facilitators"]
     # The course first, also when it is shown read-only (which would otherwise put it last).
-    fields = [
-        "course",
-        "code",
-        "starts_on",
-        "ends_on",
-        "campus",
-        "capacity",
-        "enrolment_opens_on",
-        "enrolment_closes_on",
-        "facilitators",
-        "status",
-    ]
+    fields = ["course", *CohortInline.fields, "facilitators"]
 
     def get_queryset(self, request):
         return (
