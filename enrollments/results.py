@@ -48,6 +48,8 @@ State = Enrollment.State
 RESULT_STATES = (State.COMPLETED, State.NOT_COMPLETED)
 # Cohorts whose attendance and scores may still change.
 OPEN_COHORTS = (Cohort.Status.SCHEDULED, Cohort.Status.RUNNING)
+# Cohorts in which staff may decide a result: open ones, and closed ones by an override.
+DECIDABLE_COHORTS = (*OPEN_COHORTS, Cohort.Status.CLOSED)
 # Whoever is still in line for a seat when the cohort closes.
 IN_LINE_STATES = (State.REQUESTED, State.APPROVED, State.WAITLISTED)
 

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST, require_safe
 from academy.audit import audit_record
 from academy.paging import page_links
 from academy.roles import is_facilitator, is_ksg_staff, role_required
-from courses.models import Cohort
 from enrollments import results, services
 from enrollments import roster as roster_selectors
 from enrollments.forms_results import ResultForm
@@ -223,15 +222,7 @@ def enrollment_detail(request, pk):
     cohort = enrollment.cohort
     is_staff = is_ksg_staff(request.user)
     holds_seat = enrollment.state in Enrollment.SEAT_STATES
-    may_decide = (
-        is_staff
-        and holds_seat
-        and cohort.status
-        not in (
-            Cohort.Status.CANCELLED,
-            Cohort.Status.DRAFT,
-        )
-    )
+    may_decide = is_staff and holds_seat and cohort.status in results.DECIDABLE_COHORTS
     return render(
         request,
         "enrollments/staff/enrollment.html",
