@@ -463,12 +463,11 @@ def _resolve(
     first_seen: dict[tuple[str, str], int | None] = {}
     for row in rows:
         if row.column == EMAIL:
-            key = (EMAIL, row.value.lower())
-            officer = by_email.get(key[1])
+            value, officer_of = row.value.lower(), by_email
         else:
-            key = (row.column, row.value.upper())
-            officer = by_number.get(key[1])
-        earlier = first_seen.setdefault(key, row.line)
+            value, officer_of = row.value.upper(), by_number
+        officer = officer_of.get(value)
+        earlier = first_seen.setdefault((row.column, value), row.line)
         if officer is None and earlier != row.line:
             problems.append(
                 Problem(

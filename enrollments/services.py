@@ -292,12 +292,9 @@ def _quota_of(quotas: list[CohortQuota], officer_id: int) -> CohortQuota | None:
     return max(over, key=lambda quota: len(quota.organisation.path), default=None)
 
 
-def _seat_for(
-    cohort: Cohort, officer_id: int, quotas: list[CohortQuota] | None = None
-) -> tuple[CohortQuota | None, bool]:
+def _seat_for(cohort: Cohort, officer_id: int) -> tuple[CohortQuota | None, bool]:
     """The officer's pool in the locked ``cohort``, and whether it has a free seat."""
-    if quotas is None:
-        quotas = cohort_quotas(cohort)
+    quotas = cohort_quotas(cohort)
     if not quotas:
         return None, seats_taken(cohort) < cohort.capacity
     quota = _quota_of(quotas, officer_id)
