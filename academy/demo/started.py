@@ -99,7 +99,7 @@ def _free_officers(course, starts_on, ends_on, *, exclude) -> list[int]:
     )
     groups = [group for group in JobGroup.values if low <= JobGroup.rank(group) <= high]
     busy = Enrollment.objects.filter(
-        Q(cohort__course=course)
+        Q(course=course)
         | Q(
             cohort__campus__isnull=False,
             cohort__starts_on__lte=ends_on,
