@@ -134,11 +134,14 @@ def _lock_cohort_sql(for_update_of: bool) -> str:
 def _lock_cohort_to_enrol(cohort: Cohort | int) -> Cohort:
     """``_lock_cohort`` by cohort or id, in plain SQL for the same reason as ``_standing``.
     Raises CohortUnavailable for a cohort that doesn't exist or that the public can't see."""
+    pk = cohort if isinstance(cohort, int) else cohort.pk
+    # An id out of the column's range names no cohort (the ORM answers so itself; SQLite would
+    # raise on it).
+    low, high = connection.ops.integer_field_range("BigAutoField")
+    if not low <= pk <= high:
+        raise CohortUnavailable
     with connection.cursor() as cursor:
-        cursor.execute(
-            _lock_cohort_sql(connection.features.has_select_for_update_of),
-            [cohort if isinstance(cohort, int) else cohort.pk],
-        )
+        cursor.execute(_lock_cohort_sql(connection.features.has_select_for_update_of), [pk])
         row = cursor.fetchone()
     if row is None:
         raise CohortUnavailable

@@ -68,7 +68,7 @@ def test_a_refusal_is_a_400_naming_the_rule(run, otieno):
     assert not Enrollment.objects.exists()
 
 
-@pytest.mark.parametrize("cohort_id", [999999])
+@pytest.mark.parametrize("cohort_id", [999999, 2**63, 10**30])
 def test_an_unknown_cohort_is_a_404(run, wanjiku, cohort_id):
     assert enrol(api_as(wanjiku), cohort_id).status_code == 404
 
