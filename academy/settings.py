@@ -214,12 +214,18 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Africa/Nairobi"
-# Exactly one beat process. Reminders are rows first (enrollments.reminders): a missed or
-# repeated run creates and sends nothing twice.
+# Exactly one beat process. Reminders and enrolment e-mails are rows first
+# (enrollments.outbox): a missed or repeated run creates and sends nothing twice.
 CELERY_BEAT_SCHEDULE = {
     "schedule-reminders": {
         "task": "enrollments.tasks.schedule_reminders",
         "schedule": crontab(minute=5),
+    },
+    # Enrolment e-mails are sent when their change commits; this sends any whose nudge was
+    # lost (a worker or the broker down at the time).
+    "send-notifications": {
+        "task": "enrollments.tasks.send_notifications",
+        "schedule": 60.0,
     },
 }
 

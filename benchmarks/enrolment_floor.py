@@ -38,13 +38,13 @@ ROUNDS = 3
 
 def raw_enrol(connection, officer_id, cohort_id, content_type_id):
     """One enrolment into a free seat: the service's own lock and reading statement, then the
-    two inserts (its only ORM statements) in plain SQL."""
+    three inserts (its only ORM statements) in plain SQL."""
     from django.db import transaction
     from django.utils import timezone
 
     from courses.cache import catalogue_changed
+    from enrollments.notifications import nudge_sender
     from enrollments.services import _lock_cohort_to_enrol, _standing
-    from enrollments.tasks import send_enrolment_email
 
     with transaction.atomic(), connection.cursor() as cursor:
         cohort = _lock_cohort_to_enrol(cohort_id)
@@ -62,7 +62,12 @@ def raw_enrol(connection, officer_id, cohort_id, content_type_id):
             " created_at) VALUES (%s, 'enrollments.enrollment.enrolled', %s, %s, %s, %s)",
             [officer_id, content_type_id, str(pk), json.dumps({"to": "enrolled"}), now],
         )
-        transaction.on_commit(lambda: send_enrolment_email.delay(pk, "enrolled", None))
+        cursor.execute(
+            "INSERT INTO enrollments_notification (enrollment_id, kind, status, attempts,"
+            " created_at, last_error) VALUES (%s, 'enrolled', 'pending', 0, %s, '')",
+            [pk, now],
+        )
+        transaction.on_commit(nudge_sender, robust=True)
         # The model's post_save signal tells the catalogue at once and after commit.
         catalogue_changed()
         transaction.on_commit(catalogue_changed)

@@ -215,13 +215,38 @@ class Attendance(models.Model):
         return f"{self.enrollment_id} {self.day}: {'present' if self.present else 'absent'}"
 
 
-class Reminder(models.Model):
+class OutgoingEmail(models.Model):
+    """An e-mail written as a row before it is sent (an outbox).
+
+    The row is written in the transaction of the change it tells about, so a rolled-back change
+    tells nobody and a committed one is never lost: a worker sends a row and marks it sent in
+    one short transaction (``enrollments.outbox``), and a row a dead worker or a restarted
+    broker left pending goes out with the next run.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("No longer needed")
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Reminder(OutgoingEmail):
     """A reminder e-mail, written as a row before it is sent.
 
     The unique ``key`` (e.g. ``cohort_starts_7_days:enrollment:123``) makes scheduling
-    idempotent: a reminder is created once however often the schedule runs. A row is sent, then
-    marked sent in the same short transaction, so that one lost to a dead worker or a restarted
-    broker stays pending and goes out with the next run, and one marked sent never goes again.
+    idempotent: a reminder is created once however often the schedule runs.
     """
 
     class Kind(models.TextChoices):
@@ -229,12 +254,6 @@ class Reminder(models.Model):
         COHORT_STARTS_1_DAY = "cohort_starts_1_day", _("Cohort starts tomorrow")
         APPROVAL_PENDING = "approval_pending", _("Request waiting for approval")
         RESULTS_MISSING = "results_missing", _("Results not recorded")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-        SKIPPED = "skipped", _("No longer needed")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     enrollment = models.ForeignKey(
@@ -260,13 +279,6 @@ class Reminder(models.Model):
         related_name="reminders",
     )
     key = models.CharField(_("key"), max_length=120, unique=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         verbose_name = _("reminder")
@@ -275,3 +287,47 @@ class Reminder(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class Notification(OutgoingEmail):
+    """An e-mail owed to an officer about a change of their enrolment (enrolled, waiting list,
+    promoted, request answered, withdrawn, moved to another cohort).
+
+    Services write it in the transaction of the change; a worker sends it
+    (``enrollments.notifications``). Writing a row costs the request less than handing a message
+    to the broker, and a broker that is down when the change commits loses nothing.
+    """
+
+    class Kind(models.TextChoices):
+        ENROLLED = "enrolled", _("Enrolled")
+        WAITLISTED = "waitlisted", _("Waiting list")
+        PROMOTED = "promoted", _("Promoted from the waiting list")
+        APPROVED = "approved", _("Request approved")
+        DECLINED = "declined", _("Request declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        COHORT_CHANGED = "cohort_changed", _("Moved to another cohort")
+
+    enrollment = models.ForeignKey(
+        Enrollment,
+        verbose_name=_("enrolment"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # The place in line when the change was made: by the time the e-mail is written, a waiting
+    # officer may already have been promoted.
+    waitlist_position = models.PositiveIntegerField(_("waiting list position"), null=True)
+
+    class Meta:
+        verbose_name = _("enrolment e-mail")
+        verbose_name_plural = _("enrolment e-mails")
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=models.Q(status="pending"),
+                name="notification_pending",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind}:enrollment:{self.enrollment_id}"

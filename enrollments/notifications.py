@@ -1,69 +1,95 @@
 """E-mails to an officer when their enrolment changes: enrolled, waiting list, promoted, request
 approved or declined, withdrawn, moved to another cohort (cohort changed).
 
-Services call ``notify`` inside their transaction; the message is handed to Celery only once
-the transaction commits (a rolled-back change tells nobody) and is written in the officer's own
-language. Reminders, which must never be lost or sent twice, are rows first: see
-``enrollments.reminders``.
+Services call ``notify`` inside their transaction. It writes a ``Notification`` row there, so a
+rolled-back change tells nobody and a committed one is never lost (the row is an outbox:
+``enrollments.outbox`` sends it once). After the commit, ``notify`` nudges a worker to send the
+pending rows; the beat schedule runs the same sender every minute for any nudge that was lost.
+Messages are written in the officer's own language.
 """
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from academy.models import AuditEvent
 from courses.models import Cohort
-from enrollments.models import Enrollment
+from enrollments import outbox
+from enrollments.models import Enrollment, Notification
 
-KINDS = (
-    "enrolled",
-    "waitlisted",
-    "promoted",
-    "approved",
-    "declined",
-    "withdrawn",
-    "cohort_changed",
-)
+KINDS = Notification.Kind.values
+
+# A worker process nudges the sender at most this often; each nudge runs the sender this many
+# seconds later, by when every row this process committed since the previous nudge is
+# committed. Under load that is one broker message a second per process instead of one per
+# enrolment: handing a message to Celery costs a request more than writing the row does.
+NUDGE_INTERVAL = 1.0
+_last_nudge = float("-inf")
 
 
-def notify(enrollment: Enrollment, kind: str) -> None:
-    """Send the officer the ``kind`` e-mail about ``enrollment`` once the transaction commits."""
+def notify(enrollment: Enrollment, kind: str) -> Notification:
+    """Owe the officer the ``kind`` e-mail about ``enrollment``; sent once the transaction
+    commits."""
     if kind not in KINDS:
         raise ValueError(f"unknown enrolment e-mail {kind!r}")
-    from enrollments.tasks import send_enrolment_email
-
-    # The place in line as it is now: by the time the message is written, a waiting officer
-    # may already have been promoted.
-    pk, position = enrollment.pk, enrollment.waitlist_position
-    transaction.on_commit(lambda: send_enrolment_email.delay(pk, kind, position))
-
-
-def send_enrolment_email(enrollment_id: int, kind: str, position: int | None = None) -> bool:
-    """Render and send the e-mail; False when the enrolment is gone."""
-    enrollment = (
-        Enrollment.objects.select_related("officer", "cohort__course", "cohort__campus")
-        .filter(pk=enrollment_id)
-        .first()
+    notification = Notification.objects.create(
+        enrollment=enrollment, kind=kind, waitlist_position=enrollment.waitlist_position
     )
-    if enrollment is None:
-        return False
+    # robust: a broker that is down must not turn a committed enrolment into an error page; the
+    # row waits for the beat's run of the sender.
+    transaction.on_commit(nudge_sender, robust=True)
+    return notification
+
+
+def nudge_sender() -> None:
+    """Ask a worker to send the pending e-mails: at once where tasks run in-process (a
+    development machine without a broker, the tests), else at most once per NUDGE_INTERVAL."""
+    global _last_nudge
+    from enrollments.tasks import send_notifications
+
+    if send_notifications.app.conf.task_always_eager:
+        send_notifications.delay()
+        return
+    now = time.monotonic()
+    if now - _last_nudge >= NUDGE_INTERVAL:
+        _last_nudge = now
+        send_notifications.apply_async(countdown=NUDGE_INTERVAL)
+
+
+def _sendable() -> models.QuerySet:
+    return Notification.objects.select_related(
+        "enrollment__officer", "enrollment__cohort__course", "enrollment__cohort__campus"
+    )
+
+
+def send_pending_notifications(batch: int = 500) -> int:
+    """Send up to ``batch`` pending enrolment e-mails, oldest first; the number sent."""
+    return outbox.send_pending(_sendable(), batch=batch, build_message=build_message)
+
+
+def build_message(notification: Notification) -> EmailMultiAlternatives:
+    """The e-mail, written in the officer's language."""
+    enrollment = notification.enrollment
     officer = enrollment.officer
+    kind = notification.kind
     with translation.override(officer.preferred_language or settings.LANGUAGE_CODE):
         context = {
             "enrollment": enrollment,
-            "position": position,
+            "position": notification.waitlist_position,
             "officer": officer,
             "cohort": enrollment.cohort,
             "course": enrollment.cohort.course,
             "my_learning_url": settings.PORTAL_URL + reverse("enrollments:my_learning"),
         }
-        if kind == "cohort_changed":
+        if kind == Notification.Kind.COHORT_CHANGED:
             context["previous_cohort"], context["move_reason"] = _moved_from(enrollment)
         subject = render_to_string(f"enrollments/email/{kind}_subject.txt", context)
         text = render_to_string(f"enrollments/email/{kind}_body.txt", context)
@@ -73,8 +99,7 @@ def send_enrolment_email(enrollment_id: int, kind: str, position: int | None = N
         subject=" ".join(subject.split()), body=text, to=[officer.email]
     )
     message.attach_alternative(html, "text/html")
-    message.send()
-    return True
+    return message
 
 
 def _moved_from(enrollment: Enrollment) -> tuple[Cohort | None, str]:

@@ -2,11 +2,8 @@
 
 ``schedule_due_reminders`` writes a ``Reminder`` row for every reminder due today. Each row has
 a unique key, so running the schedule twice (or on two hosts) creates nothing new.
-``send_pending_reminders`` then sends the pending rows, one short transaction per row: the row is
-claimed under a lock that other workers skip (``SELECT … FOR UPDATE SKIP LOCKED``), the e-mail
-goes out and the row is marked sent before the lock is released. A worker that dies part-way
-leaves the rows it did not mark sent pending for the next run; a row marked sent never goes
-again. The broker only carries the nudge to run: nothing is lost when Redis restarts.
+``send_pending_reminders`` then sends the pending rows as ``enrollments.outbox`` sends any row
+written first: none twice, none lost when a worker stops or Redis restarts.
 
 Due reminders:
 
@@ -19,11 +16,10 @@ Due reminders:
 from __future__ import annotations
 
 import datetime
-import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
@@ -32,9 +28,8 @@ from django.utils import timezone, translation
 
 from academy.models import Membership, Organisation, User
 from courses.models import Cohort
+from enrollments import outbox
 from enrollments.models import Enrollment, Reminder
-
-logger = logging.getLogger(__name__)
 
 Kind = Reminder.Kind
 State = Enrollment.State
@@ -43,8 +38,6 @@ State = Enrollment.State
 START_REMINDERS = {7: Kind.COHORT_STARTS_7_DAYS, 1: Kind.COHORT_STARTS_1_DAY}
 # A request older than this reminds the training officers.
 APPROVAL_PENDING_AFTER = datetime.timedelta(days=3)
-# A reminder that failed this many times is given up (status failed).
-MAX_ATTEMPTS = 5
 # Cohorts that take place: no reminders for drafts or cancelled cohorts.
 LIVE_COHORTS = (Cohort.Status.SCHEDULED, Cohort.Status.RUNNING, Cohort.Status.CLOSED)
 
@@ -247,55 +240,19 @@ def build_message(reminder: Reminder) -> EmailMultiAlternatives:
     return message
 
 
-def _claim(pk: int) -> Reminder | None:
-    """The pending reminder ``pk`` locked for this transaction; None when another worker holds
-    it or it is no longer pending."""
-    return (
-        Reminder.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related(
-            "recipient", "enrollment__officer", "enrollment__cohort__course", "cohort__course"
-        )
-        .filter(pk=pk, status=Reminder.Status.PENDING)
-        .first()
+def _sendable() -> models.QuerySet:
+    return Reminder.objects.select_related(
+        "recipient", "enrollment__officer", "enrollment__cohort__course", "cohort__course"
     )
 
 
 def send_reminder(pk: int) -> str | None:
-    """Claim, send and mark one reminder in its own transaction; its new status, or None when it
-    was not claimed. An exception of the e-mail counts as a failed attempt; anything harsher
-    (the worker stopping) rolls back, leaving the reminder pending."""
-    with transaction.atomic():
-        reminder = _claim(pk)
-        if reminder is None:
-            return None
-        if not _still_due(reminder):
-            reminder.status = Reminder.Status.SKIPPED
-            reminder.save(update_fields=["status"])
-            return reminder.status
-        try:
-            build_message(reminder).send()
-        except Exception as exc:  # any failure of one e-mail counts as one attempt
-            logger.warning("reminder %s not sent: %s", reminder.key, exc)
-            reminder.attempts += 1
-            reminder.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if reminder.attempts >= MAX_ATTEMPTS:
-                reminder.status = Reminder.Status.FAILED
-            reminder.save(update_fields=["attempts", "last_error", "status"])
-            return reminder.status
-        reminder.status = Reminder.Status.SENT
-        reminder.sent_at = timezone.now()
-        reminder.attempts += 1
-        reminder.save(update_fields=["status", "sent_at", "attempts"])
-        return reminder.status
+    """Send one reminder (see ``enrollments.outbox.send_one``); skipped when no longer true."""
+    return outbox.send_one(_sendable(), pk, build_message=build_message, still_due=_still_due)
 
 
 def send_pending_reminders(batch: int = 500) -> int:
-    """Send up to ``batch`` pending reminders, oldest first; the number sent.
-
-    Safe to run on several workers at once: each skips the rows another holds."""
-    pks = list(
-        Reminder.objects.filter(status=Reminder.Status.PENDING)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:batch]
+    """Send up to ``batch`` pending reminders, oldest first; the number sent."""
+    return outbox.send_pending(
+        _sendable(), batch=batch, build_message=build_message, still_due=_still_due
     )
-    return sum(send_reminder(pk) == Reminder.Status.SENT for pk in pks)

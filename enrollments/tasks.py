@@ -6,8 +6,10 @@ from enrollments import notifications
 
 
 @shared_task(ignore_result=True)
-def send_enrolment_email(enrollment_id: int, kind: str, position: int | None = None) -> None:
-    notifications.send_enrolment_email(enrollment_id, kind, position)
+def send_notifications() -> None:
+    """Send the pending enrolment e-mails; a second run at the same time skips the rows the
+    first holds."""
+    notifications.send_pending_notifications()
 
 
 @shared_task(ignore_result=True)

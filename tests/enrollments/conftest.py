@@ -3,6 +3,7 @@ taking enrolments, and a way to make officers in (or out of) the course's audien
 
 import datetime
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from academy.models import AuditEvent
 from enrollments.models import Enrollment
+from enrollments.notifications import send_pending_notifications
 from tests.courses.conftest import cohort
 from tests.factories import (
     CourseFactory,
@@ -164,3 +166,49 @@ def at_once(calls):
 def no_errors(results):
     errors = [r for r in results if isinstance(r, Exception)]
     assert errors == []
+
+
+@pytest.fixture
+def send_setup_emails(mailoutbox):
+    """Sends the e-mails the test's setup owed, and forgets them: the test then sees only those
+    of its own action. (A running portal's worker sends each as its change commits; a test's
+    setup commits nothing, so they wait in the outbox.)"""
+
+    def send():
+        send_pending_notifications()
+        mailoutbox.clear()
+
+    return send
+
+
+# --- A real Celery worker through Redis -----------------------------------------------------
+
+
+@pytest.fixture
+def celery_worker_thread(settings):
+    """A real worker in a thread of this process, consuming from Redis (the locmem outbox is
+    shared with the test). Undoes the autouse eager fixture for this test only."""
+    from celery.contrib.testing.worker import start_worker
+
+    from academy.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    app.control.purge()
+    with start_worker(
+        app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING"
+    ) as worker:
+        yield worker
+    app.conf.task_always_eager = previous
+    from django.db import connections
+
+    connections.close_all()
+
+
+def wait_for(condition, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False

@@ -242,9 +242,10 @@ def test_a_move_needs_a_reason(run, later, full, ksg_staff, reason):
 
 
 def test_a_move_sends_one_cohort_changed_email_and_no_withdrawal(
-    run, later, full, ksg_staff, mailoutbox, django_capture_on_commit_callbacks
+    run, later, full, ksg_staff, mailoutbox, send_setup_emails, django_capture_on_commit_callbacks
 ):
     mover = full[0]
+    send_setup_emails()
     with django_capture_on_commit_callbacks(execute=True):
         move(mover, run, later, ksg_staff)
 
@@ -263,12 +264,19 @@ def test_a_move_sends_one_cohort_changed_email_and_no_withdrawal(
 
 
 def test_the_email_of_a_move_into_a_full_cohort_gives_the_place_in_line(
-    run, later, wanjiku, officers, ksg_staff, mailoutbox, django_capture_on_commit_callbacks
+    run,
+    later,
+    wanjiku,
+    officers,
+    ksg_staff,
+    send_setup_emails,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
 ):
     for officer in officers(3, start=50):
         services.enrollment_create(officer=officer, cohort=later)
     services.enrollment_create(officer=wanjiku, cohort=run)
-    mailoutbox.clear()
+    send_setup_emails()
 
     with django_capture_on_commit_callbacks(execute=True):
         move(wanjiku, run, later, ksg_staff)
@@ -278,11 +286,18 @@ def test_the_email_of_a_move_into_a_full_cohort_gives_the_place_in_line(
 
 
 def test_the_email_of_a_move_is_in_the_officers_language(
-    run, later, wanjiku, ksg_staff, mailoutbox, django_capture_on_commit_callbacks
+    run,
+    later,
+    wanjiku,
+    ksg_staff,
+    mailoutbox,
+    send_setup_emails,
+    django_capture_on_commit_callbacks,
 ):
     wanjiku.preferred_language = "sw"
     wanjiku.save()
     services.enrollment_create(officer=wanjiku, cohort=run)
+    send_setup_emails()
 
     with django_capture_on_commit_callbacks(execute=True):
         move(wanjiku, run, later, ksg_staff)
@@ -293,9 +308,16 @@ def test_the_email_of_a_move_is_in_the_officers_language(
 
 
 def test_the_html_part_of_the_move_email_escapes_the_reason(
-    run, later, wanjiku, ksg_staff, mailoutbox, django_capture_on_commit_callbacks
+    run,
+    later,
+    wanjiku,
+    ksg_staff,
+    mailoutbox,
+    send_setup_emails,
+    django_capture_on_commit_callbacks,
 ):
     services.enrollment_create(officer=wanjiku, cohort=run)
+    send_setup_emails()
 
     with django_capture_on_commit_callbacks(execute=True):
         move(wanjiku, run, later, ksg_staff, reason="<b>Retreat</b>")

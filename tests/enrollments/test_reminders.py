@@ -16,6 +16,7 @@ from enrollments import reminders
 from enrollments.models import Enrollment, Reminder
 from enrollments.reminders import schedule_due_reminders, send_pending_reminders
 from tests.courses.conftest import cohort
+from tests.enrollments.conftest import wait_for
 from tests.factories import (
     CourseFactory,
     EnrollmentFactory,
@@ -374,36 +375,6 @@ def test_schedule_task_sends_too_when_eager(due, django_capture_on_commit_callba
 
 
 # --- A real Celery worker through Redis -----------------------------------------------------------
-
-
-@pytest.fixture
-def celery_worker_thread(settings):
-    """A real worker in a thread of this process, consuming from Redis (the locmem outbox is
-    shared with the test). Undoes the autouse eager fixture for this test only."""
-    from celery.contrib.testing.worker import start_worker
-
-    from academy.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    app.control.purge()
-    with start_worker(
-        app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING"
-    ) as worker:
-        yield worker
-    app.conf.task_always_eager = previous
-    from django.db import connections
-
-    connections.close_all()
-
-
-def wait_for(condition, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.mark.redis
