@@ -68,8 +68,7 @@ def raw_enrol(connection, officer_id, cohort_id, content_type_id):
             [pk, now],
         )
         transaction.on_commit(nudge_sender, robust=True)
-        # The model's post_save signal tells the catalogue at once and after commit.
-        catalogue_changed()
+        # The model's post_save signal tells the catalogue when the enrolment commits.
         transaction.on_commit(catalogue_changed)
 
 

@@ -80,7 +80,12 @@ def _enrolment_saved(sender, instance, created, **kwargs) -> None:
     # changes none of them. (A changed one may have given its seat up, so it always counts.)
     if created and instance.state not in sender.SEAT_STATES:
         return
-    _changed()
+    # Enrolments, the portal's busiest write, change the version only when they commit: no
+    # code reads the cached lists inside an enrolment's transaction, and a second round trip
+    # to the cache would cost every enrolment as much as its audit event. Another request's
+    # list built from the old rows until the commit is cached under the old version, which the
+    # commit makes unreachable.
+    transaction.on_commit(catalogue_changed)
 
 
 def connect_signals() -> None:

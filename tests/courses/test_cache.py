@@ -47,11 +47,18 @@ def test_each_query_string_is_a_list_of_its_own(api, facets):
     assert {row["code"] for row in foundation["results"]} == {"B-1", "D-1"}
 
 
-def test_a_new_enrolment_shows_in_seats_left_at_once(api, facets, kabete):
+def test_a_new_enrolment_shows_in_seats_left_once_it_commits(
+    api, facets, kabete, django_capture_on_commit_callbacks
+):
     course = facets["C"]
     before, _ = get_json(api, reverse("api_courses"))
     seats = next_cohort_seats(before, "C-1")
-    EnrollmentFactory(cohort=course.cohorts.get(), state=Enrollment.State.ENROLLED)
+    with django_capture_on_commit_callbacks(execute=False) as at_commit:
+        EnrollmentFactory(cohort=course.cohorts.get(), state=Enrollment.State.ENROLLED)
+    version = catalogue_version()
+    for callback in at_commit:
+        callback()
+    assert catalogue_version() != version
     after, queries = get_json(api, reverse("api_courses"))
     assert queries > 0
     assert next_cohort_seats(after, "C-1") == seats - 1
@@ -77,14 +84,17 @@ def test_joining_a_waiting_list_or_asking_leaves_the_lists_cached(api, facets):
         (Enrollment.State.ENROLLED, Enrollment.State.WITHDRAWN),  # one seat more
     ],
 )
-def test_an_enrolment_that_takes_or_frees_a_seat_shows_at_once(api, facets, before, after):
+def test_an_enrolment_that_takes_or_frees_a_seat_shows_once_it_commits(
+    api, facets, before, after, django_capture_on_commit_callbacks
+):
     run = facets["C"].cohorts.get()
     position = 1 if before == Enrollment.State.WAITLISTED else None
     enrolment = EnrollmentFactory(cohort=run, state=before, waitlist_position=position)
     seats = next_cohort_seats(get_json(api, reverse("api_courses"))[0], "C-1")
 
-    enrolment.state, enrolment.waitlist_position = after, None
-    enrolment.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment.state, enrolment.waitlist_position = after, None
+        enrolment.save()
 
     change = 1 if after == Enrollment.State.WITHDRAWN else -1
     assert next_cohort_seats(get_json(api, reverse("api_courses"))[0], "C-1") == seats + change
