@@ -24,7 +24,7 @@ from academy.models import AuditEvent, Organisation, User
 from academy.roles import is_facilitator, is_ksg_staff
 from courses.models import Cohort
 from courses.selectors import with_seats
-from enrollments.models import Enrollment
+from enrollments.models import Enrollment, Notification
 
 State = Enrollment.State
 
@@ -138,6 +138,12 @@ def enrollment_for_staff(user: User, pk: int) -> Enrollment:
     if enrollment is None:
         raise Http404(gettext("There is no enrolment with this number for you to see."))
     return enrollment
+
+
+def enrollment_emails(enrollment: Enrollment) -> QuerySet[Notification]:
+    """The e-mails the officer was sent (or is owed) about the enrolment, oldest first: what
+    staff need to answer "I was never told"."""
+    return enrollment.notifications.order_by("created_at", "pk")
 
 
 def enrollment_history(enrollment: Enrollment) -> QuerySet[AuditEvent]:

@@ -232,6 +232,7 @@ def enrollment_detail(request, pk):
             "officer": enrollment.officer,
             "profile": getattr(enrollment.officer, "officer_profile", None),
             "history": history_entries(roster_selectors.enrollment_history(enrollment)),
+            "emails": roster_selectors.enrollment_emails(enrollment),
             "is_staff": is_staff,
             "standing": results.standing_of(enrollment) if holds_seat else None,
             "result_form": ResultForm() if may_decide else None,

@@ -1,9 +1,13 @@
 """The enrolment page of staff: who may see it, and the history of changes it shows."""
 
+from unittest import mock
+
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from enrollments import services
+from enrollments.notifications import send_pending_notifications
 from tests.courses.conftest import cohort
 from tests.enrollments.conftest import make_officer
 
@@ -65,6 +69,24 @@ def test_history_shows_each_change_with_who_and_why(client, ksg_staff, taken):
     promoted_page = client.get(page_url(promoted)).content.decode()
     assert "Put on the waiting list" in promoted_page
     assert "Waiting list → Enrolled" in promoted_page
+
+
+def test_the_page_lists_the_emails_sent_and_those_still_owed(client, ksg_staff, taken):
+    promoted = taken[1]
+    client.force_login(ksg_staff)
+    page = client.get(page_url(promoted)).content.decode()
+    assert "E-mails to the officer" in page
+    assert page.count("Pending") == 2  # waiting list, then promoted: nothing sent yet
+
+    with mock.patch.object(mail.EmailMultiAlternatives, "send", side_effect=OSError("down")):
+        send_pending_notifications()
+    page = client.get(page_url(promoted)).content.decode()
+    assert page.count("Pending · 1 failed attempt") == 2
+
+    send_pending_notifications()
+    page = client.get(page_url(promoted)).content.decode()
+    assert "Waiting list" in page and "Promoted from the waiting list" in page
+    assert page.count("Sent ") == 2
 
 
 def test_roster_links_each_officer_to_their_enrolment(client, ksg_staff, run, taken):
