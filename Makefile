@@ -9,7 +9,7 @@ MANAGE := $(UV) run --frozen python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup sync system-deps apt-install lint format messages bench clean
+.PHONY: run test setup sync pdf-deps system-deps apt-install apt-packages lint format messages bench clean
 
 run: setup
 	DEMO_MODE=1 $(MANAGE) seed_demo
@@ -18,7 +18,7 @@ run: setup
 test: sync system-deps
 	$(UV) run --frozen pytest $(PYTEST_ARGS)
 
-setup: sync
+setup: sync pdf-deps
 	@mkdir -p var
 	$(MANAGE) migrate --noinput
 
@@ -35,9 +35,17 @@ var/bootstrap/bin/uv:
 	$(PYTHON) -m venv var/bootstrap
 	var/bootstrap/bin/pip install --quiet uv
 
-# Debian packages the tests need: Chromium for the browser tests, gettext for translations.
-system-deps:
-	@$(MAKE) --no-print-directory apt-install COMMANDS="chromium msgfmt" PACKAGES="chromium gettext"
+# Debian packages certificates are printed with: WeasyPrint's Pango and HarfBuzz, and the fonts
+# the certificate uses (EB Garamond, Noto Sans), which cover the accented letters of any name.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-ebgaramond fonts-noto-core
+
+pdf-deps:
+	@$(MAKE) --no-print-directory apt-packages PACKAGES="$(PDF_PACKAGES)"
+
+# Debian packages the tests need: Chromium for the browser tests, gettext for translations,
+# poppler's pdftoppm to look at a printed certificate (its QR code is decoded from the page).
+system-deps: pdf-deps
+	@$(MAKE) --no-print-directory apt-install COMMANDS="chromium msgfmt pdftoppm" PACKAGES="chromium gettext poppler-utils"
 
 # Install the Debian PACKAGES unless all of COMMANDS are already on the PATH.
 apt-install:
@@ -52,6 +60,24 @@ apt-install:
 	    $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
 	  else \
 	    echo "Please install:$$missing (browser tests are skipped without chromium)"; \
+	  fi; \
+	fi
+
+# Install the Debian PACKAGES that are not installed yet (libraries and fonts: no command to look
+# for).
+apt-packages:
+	@missing=""; \
+	for package in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" \
+	    || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null; then \
+	    sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+	    echo "Installing Debian packages:$$missing"; \
+	    $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	  else \
+	    echo "Please install:$$missing (certificates are printed with them)"; \
 	  fi; \
 	fi
 
