@@ -227,6 +227,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enrollments.tasks.send_notifications",
         "schedule": 60.0,
     },
+    # Completion enqueues each certificate after commit; this issues any whose message was lost.
+    "issue-missing-certificates": {
+        "task": "certificates.tasks.issue_missing_certificates",
+        "schedule": crontab(minute=35),
+    },
 }
 
 # --- E-mail -----------------------------------------------------------------------------------
@@ -313,7 +318,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs every step of every certificate at INFO; its warnings still show.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- The portal -------------------------------------------------------------------------------

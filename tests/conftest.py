@@ -102,6 +102,17 @@ def _eager_celery():
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(scope="session")
+def _media_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, _media_dir):
+    """Uploads and rendered certificates go to a scratch folder, never into var/media."""
+    settings.MEDIA_ROOT = str(_media_dir)
+
+
 @pytest.fixture(autouse=True)
 def _fast_tests(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,75 @@
+"""Reads of certificates, always on behalf of someone.
+
+The PDF of a certificate goes to the officer it names, to the training officers of the
+officer's organisation (or of an organisation above it), and to KSG staff. Anyone else is told
+it does not exist (404), not that it is someone else's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext
+
+from academy.models import Membership, User
+from academy.roles import is_ksg_staff, organisation_scope
+from certificates.models import Certificate
+from enrollments.models import Enrollment
+
+Status = Certificate.Status
+
+
+def certificates_of(officer: User) -> QuerySet[Certificate]:
+    """The officer's own certificates, every status, newest first."""
+    return Certificate.objects.filter(enrollment__officer=officer).order_by("-issued_at", "-pk")
+
+
+def downloadable_by(user: User) -> QuerySet[Certificate]:
+    """The certificates whose PDF ``user`` may download: KSG staff any; the officer and their
+    training officers only valid ones (a revoked or superseded PDF is not to be handed on)."""
+    if not user.is_authenticated:
+        return Certificate.objects.none()
+    if is_ksg_staff(user):
+        return Certificate.objects.all()
+    mine = Q(enrollment__officer=user)
+    scope = organisation_scope(user, Membership.Role.TRAINING_OFFICER)
+    if scope.exists():
+        mine |= Q(enrollment__officer__officer_profile__organisation__in=scope)
+    return Certificate.objects.filter(mine, status=Status.VALID)
+
+
+def certificate_for_download(user: User, serial: str) -> Certificate:
+    """The certificate ``serial`` with its PDF, if ``user`` may download it; else Http404."""
+    certificate = downloadable_by(user).filter(serial=serial).exclude(pdf="").first()
+    if certificate is None:
+        raise Http404(gettext("There is no certificate with this serial for you."))
+    return certificate
+
+
+def current_certificates(enrollments: Iterable[Enrollment]) -> dict[int, Certificate]:
+    """The current certificate (valid or revoked) of each of ``enrollments`` that has one, by
+    enrolment id. One query."""
+    ids = [e.pk for e in enrollments]
+    if not ids:
+        return {}
+    certificates = Certificate.objects.filter(
+        enrollment_id__in=ids, status__in=(Status.VALID, Status.REVOKED)
+    )
+    return {c.enrollment_id: c for c in certificates}
+
+
+def enrollments_awaiting_certificate(
+    *, cohort_id: int | None = None, officer_ids: Iterable[int] | None = None
+) -> list[int]:
+    """Ids of completed enrolments without a current certificate, or whose certificate has no
+    PDF yet (optionally of one cohort, or of some officers), oldest first."""
+    completed = Enrollment.objects.filter(state=Enrollment.State.COMPLETED)
+    if cohort_id is not None:
+        completed = completed.filter(cohort_id=cohort_id)
+    if officer_ids is not None:
+        completed = completed.filter(officer_id__in=list(officer_ids))
+    current = Certificate.objects.filter(status__in=(Status.VALID, Status.REVOKED))
+    rendered = current.exclude(pdf="").values("enrollment_id")
+    return list(completed.exclude(pk__in=rendered).order_by("pk").values_list("pk", flat=True))

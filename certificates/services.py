@@ -1,0 +1,194 @@
+"""Writes of certificates: issuing one for a completed enrolment, and printing its PDF.
+
+Issuing is two short steps, each safe to repeat:
+
+1. ``certificate_issue`` takes the next serial of the year and writes the certificate row (with
+   its copies of what it prints) and its audit event, in one transaction. The enrolment's row is
+   locked first, so two workers issuing for the same completion at once make one certificate:
+   the second waits, then finds it. The year's counter row is locked only for the insert, so
+   serials have no gaps (a rolled-back issue gives its number back) and concurrent issues of
+   different enrolments queue only for that moment.
+2. ``certificate_render`` prints the PDF outside any transaction (it takes the longest, and must
+   not hold the counter's lock), stores it once and keeps its SHA-256.
+
+A worker that dies between the two leaves a certificate without its PDF; issuing again (the
+task, or the hourly sweep of ``certificates.tasks``) renders it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from academy.audit import audit_record
+from academy.models import User
+from certificates.models import Certificate, SerialCounter, Signatory
+from certificates.rendering import render_pdf
+from enrollments.models import Enrollment
+
+State = Enrollment.State
+Status = Certificate.Status
+
+# Certificates that still stand for their enrolment: at most one per enrolment.
+CURRENT_STATUSES = (Status.VALID, Status.REVOKED)
+
+
+class CertificateRefused(Exception):
+    """No certificate for this enrolment; ``code`` says which rule, ``message`` why."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def certificate_issue(*, enrollment: Enrollment | int, by: User | None = None) -> Certificate:
+    """The completed ``enrollment`` has its current certificate, with a serial and a stored PDF.
+
+    Idempotent: when the enrolment has a certificate already (valid or revoked) it is returned
+    as it is, rendered first if its PDF is missing. ``by`` is who asked (None: the completion).
+    """
+    certificate = _issue_row(enrollment_id=getattr(enrollment, "pk", enrollment), by=by)
+    if not certificate.pdf:
+        certificate = certificate_render(certificate=certificate)
+    return certificate
+
+
+def certificate_render(*, certificate: Certificate) -> Certificate:
+    """``certificate`` has its PDF stored, with the file's SHA-256; rendered once.
+
+    Two renders at once both print, but only the first to store keeps its file: the second sees
+    the PDF set under the row's lock and deletes its own copy.
+    """
+    data = render_pdf(certificate)
+    digest = hashlib.sha256(data).hexdigest()
+    name = default_storage.save(
+        Certificate._meta.get_field("pdf").generate_filename(certificate, "certificate.pdf"),
+        ContentFile(data),
+    )
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if locked.pdf:
+            keep = False
+        else:
+            keep = True
+            locked.pdf.name = name
+            locked.pdf_sha256 = digest
+            locked.save(update_fields=["pdf", "pdf_sha256"])
+            audit_record(
+                actor=None,
+                action="certificates.certificate.rendered",
+                target=locked,
+                data={"serial": locked.serial, "sha256": digest, "bytes": len(data)},
+            )
+    if not keep:
+        default_storage.delete(name)
+    return locked
+
+
+# --- Helpers -------------------------------------------------------------------------------
+
+
+def _issue_row(*, enrollment_id: int, by: User | None) -> Certificate:
+    try:
+        with transaction.atomic():
+            return _issue_row_locked(enrollment_id=enrollment_id, by=by)
+    except IntegrityError:
+        # Another process inserted the current certificate between our check and our insert
+        # (possible only where the enrolment's lock is not a real row lock, as on SQLite): the
+        # unique constraint refused ours, and the counter went back with our transaction.
+        existing = _current_certificate(enrollment_id)
+        if existing is None:
+            raise
+        return existing
+
+
+def _issue_row_locked(*, enrollment_id: int, by: User | None) -> Certificate:
+    state = (
+        Enrollment.objects.select_for_update()
+        .filter(pk=enrollment_id)
+        .values_list("state", flat=True)
+        .first()
+    )
+    if state is None:
+        raise CertificateRefused("no_enrolment", _("There is no enrolment with this number."))
+    existing = _current_certificate(enrollment_id)
+    if existing is not None:
+        return existing
+    if state != State.COMPLETED:
+        raise CertificateRefused(
+            "not_completed",
+            _("Only a completed enrolment earns a certificate; this one is %(state)s.")
+            % {"state": State(state).label.lower()},
+        )
+    enrollment = Enrollment.objects.select_related(
+        "officer", "cohort__campus", "cohort__course__skill_area", "cohort__course__provider"
+    ).get(pk=enrollment_id)
+    certificate = Certificate(enrollment=enrollment, issued_by=by, **_printed(enrollment))
+    # The counter last: its lock is what every concurrent issue waits for.
+    certificate.serial = _next_serial(certificate.issued_at)
+    certificate.save()
+    audit_record(
+        actor=by,
+        action="certificates.certificate.issued",
+        target=certificate,
+        data={
+            "serial": certificate.serial,
+            "enrollment": enrollment.pk,
+            "officer": enrollment.officer_id,
+            "course": certificate.course_code,
+            "cohort": certificate.cohort_code,
+        },
+    )
+    return certificate
+
+
+def _current_certificate(enrollment_id: int) -> Certificate | None:
+    return (
+        Certificate.objects.filter(enrollment_id=enrollment_id, status__in=CURRENT_STATUSES)
+        .order_by("-pk")
+        .first()
+    )
+
+
+def _next_serial(issued_at) -> str:
+    """The next serial of the year ``issued_at`` falls in (Nairobi time): KSG-YYYY-NNNNNN."""
+    year = timezone.localtime(issued_at).year
+    # The year's row may not exist yet: create it without a race (a second creator is ignored),
+    # then lock it. The lock lasts until the issuing transaction ends.
+    SerialCounter.objects.bulk_create([SerialCounter(year=year)], ignore_conflicts=True)
+    counter = SerialCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"KSG-{year}-{counter.last:06d}"
+
+
+def _printed(enrollment: Enrollment) -> dict:
+    """What the certificate prints, copied from the enrolment, its course and cohort, and the
+    active signatories, as they are now."""
+    cohort = enrollment.cohort
+    course = cohort.course
+    officer = enrollment.officer
+    return {
+        "officer_name": officer.full_name or officer.email,
+        "course_code": course.code,
+        "course_title": course.title,
+        "skill_area": course.skill_area.name,
+        "competencies": list(course.competencies.order_by("name").values_list("name", flat=True)),
+        "level": course.level,
+        "cpd_hours": course.cpd_hours,
+        "provider": course.provider.name,
+        "cohort_code": cohort.code,
+        "cohort_starts_on": cohort.starts_on,
+        "cohort_ends_on": cohort.ends_on,
+        "campus": cohort.campus.name if cohort.campus_id else "",
+        "signatories": [
+            {"name": s.name, "title": s.title, "signature": s.signature.name or ""}
+            for s in Signatory.objects.filter(active=True)
+        ],
+    }
