@@ -20,6 +20,8 @@ from academy.models import County, Membership, OfficerProfile, Organisation, Use
 KSG_STAFF_PERMISSIONS = {
     "courses": ("add", "change", "view"),
     "academy": ("view",),
+    # Signatories are kept in the admin; certificates are only looked up there.
+    "certificates": ("add", "change", "view"),
 }
 
 

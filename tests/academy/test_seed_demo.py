@@ -40,12 +40,14 @@ def _counts():
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """Seed twice in one transaction that is rolled back when the module is done."""
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Seed twice in one transaction that is rolled back when the module is done. (The demo's
+    certificates and signatures are files: they go to a scratch folder.)"""
     fast_hash = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    media = str(tmp_path_factory.mktemp("demo-media"))
     with (
         django_db_blocker.unblock(),
-        override_settings(DEMO_MODE=True, PASSWORD_HASHERS=fast_hash),
+        override_settings(DEMO_MODE=True, PASSWORD_HASHERS=fast_hash, MEDIA_ROOT=media),
         transaction.atomic(),
     ):
         today = timezone.localdate()
@@ -70,10 +72,11 @@ def demo(seeded, db):
 
 
 def _demo_cohorts():
-    """The cohorts of the coming months (not the two that have started)."""
+    """The cohorts of the coming months (not the two that have started, nor the two the demo
+    officers completed)."""
     return (
         Cohort.objects.filter(course__code__regex=r"^D(PD|UG|ME)-\d{3}$")
-        .exclude(code__regex=r"-LK-(NOW|DONE)$")
+        .exclude(code__regex=r"(-LK-(NOW|DONE)|-PAST)$")
         .annotate(
             seats=Count("enrollments", filter=Q(enrollments__state__in=Enrollment.SEAT_STATES))
         )
@@ -231,7 +234,8 @@ def test_enrolled_officers_belong_to_the_audience_and_never_clash(demo):
     on_campus = {}
     for e in enrolments:
         course, rank = e.cohort.course, JobGroup.rank(e.officer.officer_profile.job_group)
-        assert e.state == Enrollment.State.ENROLLED
+        completed = e.cohort.code.endswith("-PAST")
+        assert e.state == (Enrollment.State.COMPLETED if completed else Enrollment.State.ENROLLED)
         low, high = (
             JobGroup.rank(course.audience_min_job_group),
             JobGroup.rank(course.audience_max_job_group),
@@ -352,3 +356,25 @@ def test_about_150_synthetic_officers_spread_across_the_service(demo):
     numbers = list(OfficerProfile.objects.values_list("personal_number", flat=True))
     assert len(numbers) == len(set(numbers))
     assert all(" " in o.user.full_name for o in officers)
+
+
+# --- Certificates ------------------------------------------------------------------------------
+
+
+def test_the_demo_officers_completed_two_courses_and_hold_their_certificates(demo):
+    from certificates.models import Certificate, Signatory
+
+    for email in ("wanjiku@ict.demo.go.ke", "otieno@treasury.demo.go.ke"):
+        completed = Enrollment.objects.filter(
+            officer__email=email, state=Enrollment.State.COMPLETED
+        ).select_related("cohort")
+        assert sorted(e.cohort.course.code for e in completed) == ["DME-101", "DPD-101"]
+        for enrollment in completed:
+            assert enrollment.cohort.status == Cohort.Status.CLOSED
+            assert enrollment.cohort.ends_on < demo.today
+            certificate = Certificate.objects.get(enrollment=enrollment)
+            assert certificate.status == Certificate.Status.VALID
+            assert certificate.pdf and len(certificate.pdf_sha256) == 64
+            assert len(certificate.signatories) == 2
+    assert Signatory.objects.filter(active=True).exclude(signature="").count() == 2
+    assert demo.second.created["certificates"] == 0
