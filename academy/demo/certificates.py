@@ -27,8 +27,10 @@ COMPLETED = (
     ("DPD-101", 122, 3, "lower-kabete", None),
     ("DME-101", 59, 12, None, 86),
 )
+# Made-up people: a demo certificate must not carry a drawn signature under a real official's
+# name.
 SIGNATORIES = (
-    ("Prof. Nura Mohamed", "Director General, Kenya School of Government"),
+    ("Prof. Amina Wekesa", "Director General, Kenya School of Government"),
     ("Dr. Wambũi Ng'ang'a", "Director, KSG Digital Academy"),
 )
 

@@ -65,7 +65,7 @@ def completed_officer(cohort_, n: int, **kwargs) -> Enrollment:
 @pytest.fixture
 def signatories(db):
     people = [
-        ("Prof. Nura Mohamed", "Director General, Kenya School of Government"),
+        ("Prof. Amina Wekesa", "Director General, Kenya School of Government"),
         ("Dr. Ann Wambũi Ng'ang'a", "Dean, KSG Digital Academy"),
     ]
     made = []

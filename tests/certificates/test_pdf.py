@@ -36,7 +36,7 @@ def test_the_text_names_the_officer_course_serial_and_dates(certificate, ended):
         "Lower Kabete campus",
         long_date(certificate.issued_at),
         cohort_dates(certificate),
-        "Prof. Nura Mohamed",
+        "Prof. Amina Wekesa",
         "Director General, Kenya School of Government",
         verification_url(certificate),
     ):
