@@ -61,14 +61,21 @@ class Enrollment(models.Model):
     # course at a time.
     ACTIVE_STATES = (State.REQUESTED, State.APPROVED, State.ENROLLED, State.WAITLISTED)
 
+    # No index of their own: the unique (officer, cohort) index serves lookups by officer and
+    # the (cohort, state) index lookups by cohort, and every enrolment would update two more.
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("officer"),
         on_delete=models.PROTECT,
         related_name="enrollments",
+        db_index=False,
     )
     cohort = models.ForeignKey(
-        Cohort, verbose_name=_("cohort"), on_delete=models.PROTECT, related_name="enrollments"
+        Cohort,
+        verbose_name=_("cohort"),
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+        db_index=False,
     )
     # The cohort's course, copied here so that the database itself holds the rule "one active
     # enrolment per officer and course" (a unique index can't reach through the cohort). Set
