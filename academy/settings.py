@@ -227,6 +227,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enrollments.tasks.send_notifications",
         "schedule": 60.0,
     },
+    # Agreements whose status follows from the date, just after midnight in Nairobi; then the
+    # partners' reminders, hourly like the enrolment ones (rows with unique keys: idempotent).
+    "recompute-agreement-statuses": {
+        "task": "partners.tasks.recompute_statuses",
+        "schedule": crontab(minute=1, hour=0),
+    },
+    "schedule-partner-reminders": {
+        "task": "partners.tasks.schedule_reminders",
+        "schedule": crontab(minute=10),
+    },
 }
 
 # --- E-mail -----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ admin.site.site_title = _("KSG Digital Academy")
 api_v1 = [
     path("", include("courses.api_urls")),
     path("", include("enrollments.api_urls")),
+    path("", include("partners.api_urls")),
 ]
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include("academy.urls_profile")),
     path("", include("enrollments.urls")),
+    path("", include("partners.urls")),
     path("", courses_views.home, name="home"),
     path("", include("courses.urls")),
 ]

@@ -1,0 +1,253 @@
+"""The partner pages: who may open what (every URL of the app is classified here), the outsider
+who sees nothing of Huawei's, the review flow through forms, and documents served as downloads."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, get_resolver, reverse
+
+from partners import services
+from partners.models import Agreement, Deliverable, Document, Kpi
+from tests.partners.test_uploads import HTML, PDF
+
+pytestmark = pytest.mark.django_db
+ReviewState = Deliverable.ReviewState
+
+
+@pytest.fixture
+def document(mou, ksg_staff):
+    return services.document_upload(
+        upload=SimpleUploadedFile("Signed MoU.pdf", PDF),
+        kind=Document.Kind.SIGNED_AGREEMENT,
+        by=ksg_staff,
+        agreement=mou,
+    )
+
+
+@pytest.fixture
+def objects(mou, ksg_deliverable, manual_kpi, document):
+    return {
+        "agreement": mou.pk,
+        "deliverable": ksg_deliverable.pk,
+        "kpi": manual_kpi.pk,
+        "document": document.pk,
+    }
+
+
+# Every URL of the partners app: its method, and the object its id names ("" for none).
+# GET pages are open to KSG staff and the partner's reviewers; POSTs marked "staff" to KSG staff.
+URLS = {
+    "agreements": ("get", "", "both"),
+    "agreement": ("get", "agreement", "both"),
+    "agreement_status": ("post", "agreement", "staff"),
+    "agreement_sign": ("post", "agreement", "staff"),
+    "agreement_upload": ("post", "agreement", "staff"),
+    "deliverables": ("get", "", "both"),
+    "deliverable": ("get", "deliverable", "both"),
+    "deliverable_review": ("post", "deliverable", "both"),
+    "deliverable_upload": ("post", "deliverable", "both"),
+    "kpi": ("get", "kpi", "both"),
+    "kpi_result": ("post", "kpi", "staff"),
+    "kpi_upload": ("post", "kpi", "staff"),
+    "document": ("get", "document", "both"),
+}
+
+
+def test_every_partner_url_is_classified():
+    resolver = get_resolver()
+    names = {
+        entry.name
+        for entry in resolver.url_patterns
+        if getattr(entry, "namespace", None) == "partners"
+        for entry in entry.url_patterns
+        if isinstance(entry, URLPattern)
+    }
+    assert names == set(URLS)
+
+
+def url_of(name, objects):
+    _method, target, _who = URLS[name]
+    return reverse(f"partners:{name}", args=[objects[target]] if target else [])
+
+
+def call(client, name, objects):
+    method = URLS[name][0]
+    return getattr(client, method)(url_of(name, objects))
+
+
+@pytest.mark.parametrize("name", sorted(URLS))
+def test_anonymous_visitors_are_sent_to_sign_in(client, objects, name):
+    response = call(client, name, objects)
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+@pytest.mark.parametrize("name", sorted(URLS))
+def test_officers_are_refused(client, objects, wanjiku, name):
+    client.force_login(wanjiku)
+    assert call(client, name, objects).status_code == 403
+
+
+@pytest.mark.parametrize("name", sorted(name for name, (_m, t, _w) in URLS.items() if t))
+def test_another_partners_reviewer_finds_nothing_of_huaweis(client, objects, icdl_reviewer, name):
+    client.force_login(icdl_reviewer)
+    expected = 404 if URLS[name][2] == "both" else 403
+    assert call(client, name, objects).status_code == expected
+
+
+def test_another_partners_reviewer_lists_nothing_of_huaweis(client, objects, icdl_reviewer, mou):
+    client.force_login(icdl_reviewer)
+    for name in ("agreements", "deliverables"):
+        html = client.get(reverse(f"partners:{name}")).content.decode()
+        assert mou.reference not in html
+        assert "Huawei" not in html
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (m, _t, _w) in URLS.items() if m == "get"))
+def test_staff_and_huaweis_reviewer_open_every_page(
+    client, objects, ksg_staff, huawei_reviewer, name
+):
+    for user in (ksg_staff, huawei_reviewer):
+        client.force_login(user)
+        assert call(client, name, objects).status_code == 200, user
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (_m, _t, w) in URLS.items() if w == "staff"))
+def test_reviewers_may_not_manage(client, objects, huawei_reviewer, name):
+    client.force_login(huawei_reviewer)
+    assert call(client, name, objects).status_code == 403
+
+
+def test_the_reviewer_sees_the_agreement_with_progress(client, mou, manual_kpi, huawei_reviewer):
+    manual_kpi.manual_actual = 20
+    manual_kpi.save()
+    client.force_login(huawei_reviewer)
+
+    html = client.get(reverse("partners:agreement", args=[mou.pk])).content.decode()
+
+    assert mou.title in html
+    assert f'<progress id="kpi-{manual_kpi.pk}" max="100" value="40"' in html
+    assert "20 of 50 laptops (40%)" in html
+    # The reviewer does not manage: no status form, no upload, no history of staff work.
+    assert "Change the status" not in html
+    assert "Upload a document" not in html
+
+
+def test_staff_change_the_status_from_the_page(client, mou, ksg_staff):
+    client.force_login(ksg_staff)
+    url = reverse("partners:agreement_status", args=[mou.pk])
+
+    response = client.post(url, {"to": "terminated", "reason": ""})
+    assert response.status_code == 400
+    assert "Say why, so that the other side knows." in response.content.decode()
+
+    response = client.post(url, {"to": "terminated", "reason": "Superseded."})
+    assert response.status_code == 302
+    mou.refresh_from_db()
+    assert mou.status == Agreement.Status.TERMINATED
+
+
+def test_the_review_flow_through_the_page(client, ksg_deliverable, ksg_staff, huawei_reviewer):
+    url = reverse("partners:deliverable_review", args=[ksg_deliverable.pk])
+    page = reverse("partners:deliverable", args=[ksg_deliverable.pk])
+    client.force_login(ksg_staff)
+    assert client.post(url, {"action": "submit", "comment": "Done."}).status_code == 302
+
+    client.force_login(huawei_reviewer)
+    html = client.get(page).content.decode()
+    assert 'value="request_changes"' in html
+    assert 'value="accept"' in html
+    response = client.post(url, {"action": "request_changes", "comment": ""})
+    assert response.status_code == 400
+    assert "Say what must change." in response.content.decode()
+    client.post(url, {"action": "request_changes", "comment": "Add the attendance list."})
+
+    client.force_login(ksg_staff)
+    client.post(url, {"action": "comment", "comment": "Attached."})
+    client.post(url, {"action": "submit", "comment": ""})
+    client.force_login(huawei_reviewer)
+    client.post(url, {"action": "accept", "comment": ""})
+
+    ksg_deliverable.refresh_from_db()
+    assert ksg_deliverable.review_state == ReviewState.ACCEPTED
+    html = client.get(page).content.decode()
+    assert "Add the attendance list." in html
+    assert "Attached." in html
+    # The history, from the audit trail.
+    assert "Changes requested" in html
+    assert "In review" not in html or "Submitted → Changes requested" in html
+
+
+def test_a_refused_step_says_why(client, ksg_deliverable, huawei_reviewer):
+    client.force_login(huawei_reviewer)
+    response = client.post(
+        reverse("partners:deliverable_review", args=[ksg_deliverable.pk]), {"action": "accept"}
+    )
+    assert response.status_code == 400
+    assert "The deliverable is not started: it can&#x27;t be accepted now." in (
+        response.content.decode()
+    )
+
+
+def test_a_document_is_a_download_with_nosniff(client, document, huawei_reviewer):
+    client.force_login(huawei_reviewer)
+    response = client.get(reverse("partners:document", args=[document.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "Signed MoU.pdf" in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == PDF
+
+
+def test_media_files_are_not_served_directly(client, document, huawei_reviewer):
+    client.force_login(huawei_reviewer)
+    assert client.get("/media/" + document.file.name).status_code == 404
+
+
+def test_a_hostile_upload_through_the_page_stores_nothing(client, mou, ksg_staff, _media):
+    client.force_login(ksg_staff)
+    response = client.post(
+        reverse("partners:agreement_upload", args=[mou.pk]),
+        {"kind": "evidence", "file": SimpleUploadedFile("../../report.pdf", HTML)},
+    )
+    assert response.status_code == 400
+    assert "report.pdf is a web page" in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_the_kpi_page_shows_aggregates_only(client, mou, huawei_reviewer, wanjiku):
+    from tests.factories import CourseFactory, EnrollmentFactory
+    from tests.partners.test_kpis import ending_on
+
+    course = CourseFactory(code="DUG-401")
+    kpi = Kpi.objects.create(agreement=mou, name="Officers trained", kind="training", target=5)
+    kpi.courses.set([course])
+    import datetime
+
+    from django.utils import timezone
+
+    run = ending_on(course, timezone.localdate() - datetime.timedelta(days=3), "K-1")
+    EnrollmentFactory(officer=wanjiku, cohort=run, state="completed")
+    client.force_login(huawei_reviewer)
+
+    html = client.get(reverse("partners:kpi", args=[kpi.pk])).content.decode()
+
+    assert "1 of 5 officers (20%)" in html
+    assert "Nairobi City" in html
+    assert "Wanjiku" not in html
+    assert "2019001234" not in html
+    assert wanjiku.email not in html
+
+
+def test_list_pages_take_a_constant_number_of_queries(
+    client, ksg_staff, huawei_partner, ksg, django_assert_max_num_queries
+):
+    from tests.partners.conftest import make_agreement
+
+    for _ in range(5):
+        make_agreement(huawei_partner, ksg)
+    client.force_login(ksg_staff)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("partners:agreements")).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("partners:deliverables")).status_code == 200
