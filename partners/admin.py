@@ -8,6 +8,7 @@ deliverable, KPI results and documents are read-only here.
 
 from django.contrib import admin
 
+from partners import services
 from partners.models import (
     Agreement,
     AgreementParty,
@@ -22,13 +23,22 @@ from partners.models import (
 )
 
 
+class AuditedAdmin(admin.ModelAdmin):
+    """Saves through ``partners.services.record_save``, which writes the audit event."""
+
+    def save_model(self, request, obj, form, change):
+        services.record_save(
+            obj=obj, by=request.user, created=not change, fields=list(form.changed_data)
+        )
+
+
 class FocalPointInline(admin.TabularInline):
     model = FocalPoint
     extra = 0
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(AuditedAdmin):
     list_display = ("legal_name", "kind", "country", "is_demo")
     list_filter = ("kind", "is_demo")
     search_fields = ("legal_name", "organisation__name")
@@ -45,7 +55,7 @@ class AgreementPartyInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(AuditedAdmin):
     list_display = ("reference", "title", "partner", "kind", "status", "effective_on", "ends_on")
     list_filter = ("status", "kind", "is_demo")
     search_fields = ("reference", "title", "partner__legal_name")
@@ -55,11 +65,18 @@ class AgreementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Obligation)
-class ObligationAdmin(admin.ModelAdmin):
+class ObligationAdmin(AuditedAdmin):
     list_display = ("__str__", "agreement", "party")
     list_filter = ("agreement__status",)
     search_fields = ("description", "agreement__reference")
     raw_id_fields = ("agreement", "party")
+
+    def has_change_permission(self, request, obj=None):
+        # Once the agreement binds, an obligation changes only by an amendment with a reason
+        # (partners.services.obligation_amend), which leaves an audit event.
+        if obj is not None and obj.agreement.status not in Agreement.OPEN_STATUSES:
+            return False
+        return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         # Deleting follows the agreement's lifecycle (partners.services.obligation_delete).
@@ -67,7 +84,7 @@ class ObligationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Deliverable)
-class DeliverableAdmin(admin.ModelAdmin):
+class DeliverableAdmin(AuditedAdmin):
     list_display = ("title", "obligation", "responsible", "due_on", "kind", "review_state")
     list_filter = ("review_state", "kind")
     search_fields = ("title", "obligation__agreement__reference")
@@ -77,7 +94,7 @@ class DeliverableAdmin(admin.ModelAdmin):
 
 
 @admin.register(Kpi)
-class KpiAdmin(admin.ModelAdmin):
+class KpiAdmin(AuditedAdmin):
     list_display = ("name", "agreement", "kind", "target", "unit")
     list_filter = ("kind",)
     search_fields = ("name", "agreement__reference")

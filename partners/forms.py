@@ -24,6 +24,7 @@ class StatusForm(forms.Form):
 
 
 class SignForm(forms.Form):
+    prefix = "sign"
     party = forms.TypedChoiceField(label=_("Party"), coerce=int, choices=())
     signatory_name = forms.CharField(label=_("Signed by"), max_length=150)
     signatory_title = forms.CharField(label=_("Title"), max_length=150, required=False)
@@ -74,4 +75,52 @@ class KpiResultForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ObligationForm(forms.Form):
+    prefix = "obligation"
+    party = forms.TypedChoiceField(label=_("Party"), coerce=int, choices=())
+    description = forms.CharField(
+        label=_("Obligation"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reason = forms.CharField(
+        label=_("Amendment"),
+        help_text=_("Needed once the agreement is active: which amendment adds or changes it."),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args, parties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].choices = [(p.pk, str(p.organisation)) for p in parties]
+
+
+class AmendForm(forms.Form):
+    description = forms.CharField(
+        label=_("Obligation"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    reason = forms.CharField(
+        label=_("Amendment"),
+        help_text=_("Needed once the agreement is active: which amendment adds or changes it."),
+        required=False,
+        max_length=2000,
+    )
+
+
+class RenewForm(forms.Form):
+    prefix = "renew"
+    reference = forms.CharField(label=_("Reference of the renewal"), max_length=60)
+    ends_on = forms.DateField(
+        label=_("The renewal ends on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class LogoForm(forms.Form):
+    prefix = "logo"
+
+    file = forms.FileField(
+        label=_("Logo"),
+        help_text=_("PNG or JPEG."),
+        error_messages={"required": _("Choose a file to upload.")},
     )

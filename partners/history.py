@@ -12,6 +12,11 @@ from partners.models import Agreement, Deliverable
 
 ACTION_LABELS = {
     "partners.agreement.created": _("Created"),
+    "partners.agreement.updated": _("Details changed"),
+    "partners.deliverable.created": _("Created"),
+    "partners.deliverable.updated": _("Details changed"),
+    "partners.kpi.created": _("Created"),
+    "partners.kpi.updated": _("Details changed"),
     "partners.agreement.signed": _("Signature recorded"),
     "partners.agreement.auto_renewed": _("Renewed automatically for another term"),
     "partners.obligation.created": _("Obligation added"),

@@ -27,6 +27,25 @@ def partners_for(user: User) -> QuerySet[Partner]:
     return Partner.objects.filter(organisation__in=organisations)
 
 
+def partner_for(user: User, pk: int) -> Partner:
+    """One partner ``user`` may see, with its organisation and focal points."""
+    partner = (
+        partners_for(user)
+        .filter(pk=pk)
+        .select_related("organisation")
+        .prefetch_related("focal_points")
+        .first()
+    )
+    if partner is None:
+        raise Http404(gettext("There is no partner with this number for you."))
+    return partner
+
+
+def logo_of(partner: Partner) -> Document | None:
+    """The partner's latest logo, if staff uploaded one."""
+    return partner.documents.filter(kind=Document.Kind.LOGO).order_by("-uploaded_at", "-pk").first()
+
+
 def agreements_for(user: User, *, status: str = "") -> QuerySet[Agreement]:
     """The agreements of the partners ``user`` may see, the latest first."""
     agreements = (
@@ -61,6 +80,18 @@ def agreement_for(user: User, pk: int) -> Agreement:
     if agreement is None:
         raise Http404(gettext("There is no agreement with this number for you."))
     return agreement
+
+
+def obligation_for(user: User, pk: int) -> Obligation:
+    """One obligation of an agreement ``user`` may see."""
+    obligation = (
+        Obligation.objects.filter(agreement__partner__in=partners_for(user), pk=pk)
+        .select_related("agreement__partner", "party__organisation")
+        .first()
+    )
+    if obligation is None:
+        raise Http404(gettext("There is no obligation with this number for you."))
+    return obligation
 
 
 def deliverables_for(user: User, *, review_state: str = "") -> QuerySet[Deliverable]:

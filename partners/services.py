@@ -100,6 +100,24 @@ def _status_label(status: str) -> str:
     return str(Status(status).label).lower()
 
 
+# --- Records entered by staff -------------------------------------------------------------------
+
+
+def record_save(*, obj, by: User, created: bool, fields: list[str]) -> None:
+    """Save a record staff entered or edited in the administration site (a partner, an
+    agreement's details, a deliverable, a KPI), with its audit event. What has rules (status,
+    signatures, review state, results, documents) is read-only there and changes only through
+    the functions below."""
+    with transaction.atomic():
+        obj.save()
+        audit_record(
+            actor=by,
+            action=f"partners.{obj._meta.model_name}.{'created' if created else 'updated'}",
+            target=obj,
+            data={"fields": sorted(fields)},
+        )
+
+
 # --- The lifecycle of an agreement -------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,17 @@ from django.views.decorators.http import require_POST, require_safe
 
 from academy.roles import is_ksg_staff, is_partner_reviewer, role_required
 from partners import selectors, services
-from partners.forms import KpiResultForm, ReviewForm, SignForm, StatusForm, UploadForm
+from partners.forms import (
+    AmendForm,
+    KpiResultForm,
+    LogoForm,
+    ObligationForm,
+    RenewForm,
+    ReviewForm,
+    SignForm,
+    StatusForm,
+    UploadForm,
+)
 from partners.history import history_entries
 from partners.kpis import kpi_progress
 from partners.models import Agreement, Document, Kpi
@@ -38,11 +48,64 @@ def agreement_list(request):
     )
 
 
+def _partner_page(request, partner, *, logo_form=None):
+    is_staff = is_ksg_staff(request.user)
+    return render(
+        request,
+        "partners/partner_detail.html",
+        {
+            "partner": partner,
+            "logo": selectors.logo_of(partner),
+            "agreements": selectors.agreements_for(request.user).filter(partner=partner),
+            "logo_form": (logo_form or LogoForm()) if is_staff else None,
+        },
+        status=400 if logo_form else 200,
+    )
+
+
+@login_required
+@partner_pages
+@require_safe
+def partner_detail(request, pk):
+    return _partner_page(request, selectors.partner_for(request.user, pk))
+
+
+@login_required
+@role_required(is_ksg_staff)
+@require_POST
+def partner_logo(request, pk):
+    partner = selectors.partner_for(request.user, pk)
+    form = LogoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.document_upload(
+                upload=form.cleaned_data["file"],
+                kind=Document.Kind.LOGO,
+                by=request.user,
+                partner=partner,
+            )
+        except services.PartnerRefused as refusal:
+            form.add_error("file", refusal.message)
+        else:
+            messages.success(request, _("Logo uploaded."))
+            return redirect("partners:partner", pk=partner.pk)
+    return _partner_page(request, partner, logo_form=form)
+
+
 def _status_choices(agreement: Agreement) -> list[tuple[str, str]]:
     return [(s, Agreement.Status(s).label) for s in services.NEXT_STATUSES[agreement.status]]
 
 
-def _agreement_page(request, agreement, *, status_form=None, sign_form=None, upload_form=None):
+def _agreement_page(
+    request,
+    agreement,
+    *,
+    status_form=None,
+    sign_form=None,
+    upload_form=None,
+    obligation_form=None,
+    renew_form=None,
+):
     is_staff = is_ksg_staff(request.user)
     today = timezone.localdate()
     obligations = list(agreement.obligations.all())
@@ -76,8 +139,16 @@ def _agreement_page(request, agreement, *, status_form=None, sign_form=None, upl
             if is_staff and signing and unsigned
             else None,
             "upload_form": (upload_form or UploadForm()) if is_staff else None,
+            "obligation_form": (obligation_form or ObligationForm(parties=agreement.parties.all()))
+            if is_staff and agreement.status not in Agreement.FINAL_STATUSES
+            else None,
+            "renew_form": (renew_form or RenewForm())
+            if is_staff and agreement.status in (Agreement.Status.ACTIVE, Agreement.Status.EXPIRED)
+            else None,
         },
-        status=400 if (status_form or sign_form or upload_form) else 200,
+        status=400
+        if (status_form or sign_form or upload_form or obligation_form or renew_form)
+        else 200,
     )
 
 
@@ -167,6 +238,112 @@ def _upload(request, form: UploadForm, **owner) -> bool:
         return False
     messages.success(request, _("%(name)s uploaded.") % {"name": document.original_name})
     return True
+
+
+@login_required
+@role_required(is_ksg_staff)
+@require_POST
+def agreement_renew(request, pk):
+    agreement = selectors.agreement_for(request.user, pk)
+    form = RenewForm(request.POST)
+    if form.is_valid():
+        try:
+            renewal = services.agreement_renew(
+                agreement=agreement,
+                reference=form.cleaned_data["reference"],
+                ends_on=form.cleaned_data["ends_on"],
+                by=request.user,
+            )
+        except services.PartnerRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(
+                request,
+                _("Renewal %(reference)s drafted: record its signatures when it is signed.")
+                % {"reference": renewal.reference},
+            )
+            return redirect("partners:agreement", pk=renewal.pk)
+    return _agreement_page(request, agreement, renew_form=form)
+
+
+# --- Obligations -------------------------------------------------------------------------------
+
+
+@login_required
+@role_required(is_ksg_staff)
+@require_POST
+def obligation_add(request, pk):
+    agreement = selectors.agreement_for(request.user, pk)
+    form = ObligationForm(request.POST, parties=agreement.parties.all())
+    if form.is_valid():
+        party = next(p for p in agreement.parties.all() if p.pk == form.cleaned_data["party"])
+        try:
+            services.obligation_create(
+                agreement=agreement,
+                party=party,
+                description=form.cleaned_data["description"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.PartnerRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("Obligation added."))
+            return redirect("partners:agreement", pk=agreement.pk)
+    return _agreement_page(request, agreement, obligation_form=form)
+
+
+def _obligation_page(request, obligation, form=None, *, status=200):
+    agreement = obligation.agreement
+    return render(
+        request,
+        "partners/obligation.html",
+        {
+            "obligation": obligation,
+            "agreement": agreement,
+            "form": form or AmendForm(initial={"description": obligation.description}),
+            "may_delete": agreement.status in Agreement.OPEN_STATUSES,
+        },
+        status=status,
+    )
+
+
+@login_required
+@role_required(is_ksg_staff)
+def obligation_amend(request, pk):
+    """GET: the obligation with the form to amend it; POST: amend it."""
+    obligation = selectors.obligation_for(request.user, pk)
+    if request.method != "POST":
+        return _obligation_page(request, obligation)
+    form = AmendForm(request.POST)
+    if form.is_valid():
+        try:
+            services.obligation_amend(
+                obligation=obligation,
+                description=form.cleaned_data["description"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.PartnerRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("Obligation amended."))
+            return redirect("partners:agreement", pk=obligation.agreement_id)
+    return _obligation_page(request, obligation, form, status=400)
+
+
+@login_required
+@role_required(is_ksg_staff)
+@require_POST
+def obligation_delete(request, pk):
+    obligation = selectors.obligation_for(request.user, pk)
+    try:
+        services.obligation_delete(obligation=obligation, by=request.user)
+    except services.PartnerRefused as refusal:
+        messages.error(request, refusal.message)
+        return _obligation_page(request, obligation, status=400)
+    messages.success(request, _("Obligation deleted."))
+    return redirect("partners:agreement", pk=obligation.agreement_id)
 
 
 # --- Deliverables ------------------------------------------------------------------------------
@@ -346,8 +523,12 @@ def document_download(request, pk):
     """The document as a download, never shown in the browser, to whoever may see its
     partner."""
     document: Document = selectors.document_for(request.user, pk)
+    try:
+        stored = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The file of this document is missing from the storage.")) from None
     response = FileResponse(
-        document.file.open("rb"),
+        stored,
         as_attachment=True,
         filename=document.original_name,
         content_type=document.content_type,

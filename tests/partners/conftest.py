@@ -5,7 +5,7 @@ who must see nothing of Huawei's."""
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from academy.models import Membership, Organisation
 from partners.models import Agreement, AgreementParty, Deliverable, Kpi, Obligation, Partner
@@ -14,6 +14,14 @@ from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 def days(n: int) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=n)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Refusals are asserted in English: a Kiswahili page requested by an earlier test in the
+    same thread leaves its language active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

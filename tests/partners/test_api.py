@@ -178,3 +178,14 @@ def test_the_partner_api_is_in_the_schema_with_its_errors(tmp_path):
     changes = paths["/api/v1/partners/deliverables/{id}/request-changes/"]["post"]["responses"]
     assert {"200", "400", "401", "403", "404"} <= set(changes)
     assert "reason_required" in changes["400"]["description"]
+
+
+def test_every_partner_api_url_is_classified():
+    from django.urls import get_resolver
+
+    names = {
+        name
+        for name in get_resolver().reverse_dict
+        if isinstance(name, str) and name.startswith("api_partner_")
+    }
+    assert names == {name for _m, name, _t in OBJECT_URLS} | set(LIST_URLS)

@@ -26,6 +26,8 @@ def document(mou, ksg_staff):
 @pytest.fixture
 def objects(mou, ksg_deliverable, manual_kpi, document):
     return {
+        "partner": mou.partner_id,
+        "obligation": ksg_deliverable.obligation_id,
         "agreement": mou.pk,
         "deliverable": ksg_deliverable.pk,
         "kpi": manual_kpi.pk,
@@ -37,10 +39,16 @@ def objects(mou, ksg_deliverable, manual_kpi, document):
 # GET pages are open to KSG staff and the partner's reviewers; POSTs marked "staff" to KSG staff.
 URLS = {
     "agreements": ("get", "", "both"),
+    "partner": ("get", "partner", "both"),
+    "partner_logo": ("post", "partner", "staff"),
     "agreement": ("get", "agreement", "both"),
     "agreement_status": ("post", "agreement", "staff"),
     "agreement_sign": ("post", "agreement", "staff"),
     "agreement_upload": ("post", "agreement", "staff"),
+    "agreement_renew": ("post", "agreement", "staff"),
+    "obligation_add": ("post", "agreement", "staff"),
+    "obligation": ("get", "obligation", "staff"),
+    "obligation_delete": ("post", "obligation", "staff"),
     "deliverables": ("get", "", "both"),
     "deliverable": ("get", "deliverable", "both"),
     "deliverable_review": ("post", "deliverable", "both"),
@@ -102,7 +110,9 @@ def test_another_partners_reviewer_lists_nothing_of_huaweis(client, objects, icd
         assert "Huawei" not in html
 
 
-@pytest.mark.parametrize("name", sorted(n for n, (m, _t, _w) in URLS.items() if m == "get"))
+@pytest.mark.parametrize(
+    "name", sorted(n for n, (m, _t, w) in URLS.items() if m == "get" and w == "both")
+)
 def test_staff_and_huaweis_reviewer_open_every_page(
     client, objects, ksg_staff, huawei_reviewer, name
 ):
@@ -251,3 +261,131 @@ def test_list_pages_take_a_constant_number_of_queries(
         assert client.get(reverse("partners:agreements")).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(reverse("partners:deliverables")).status_code == 200
+
+
+# --- Managing obligations and renewals from the pages -------------------------------------------
+
+
+def test_staff_add_and_amend_obligations_with_the_rules(client, mou, ksg, ksg_staff):
+    client.force_login(ksg_staff)
+    party = mou.parties.get(organisation=ksg)
+    add = reverse("partners:obligation_add", args=[mou.pk])
+
+    response = client.post(
+        add, {"obligation-party": party.pk, "obligation-description": "Host the labs."}
+    )
+    assert response.status_code == 400
+    assert "say which amendment changes its obligations" in response.content.decode()
+
+    response = client.post(
+        add,
+        {
+            "obligation-party": party.pk,
+            "obligation-description": "Host the labs.",
+            "obligation-reason": "Addendum 2",
+        },
+    )
+    assert response.status_code == 302
+    obligation = mou.obligations.get()
+
+    page = reverse("partners:obligation", args=[obligation.pk])
+    assert client.get(page).status_code == 200
+    response = client.post(page, {"description": "Host two labs.", "reason": "Addendum 3"})
+    assert response.status_code == 302
+    obligation.refresh_from_db()
+    assert obligation.description == "Host two labs."
+
+    response = client.post(reverse("partners:obligation_delete", args=[obligation.pk]))
+    assert response.status_code == 400
+    assert "can&#x27;t be deleted, only amended" in response.content.decode()
+
+
+def test_staff_draft_a_renewal(client, mou, ksg_staff):
+    client.force_login(ksg_staff)
+    response = client.post(
+        reverse("partners:agreement_renew", args=[mou.pk]),
+        {"renew-reference": "KSG/MOU/2029", "renew-ends_on": "2031-12-31"},
+    )
+    assert response.status_code == 302
+    renewal = Agreement.objects.get(reference="KSG/MOU/2029")
+    assert renewal.renewal_of == mou
+    assert renewal.status == Agreement.Status.DRAFT
+
+
+def test_a_bound_obligation_is_read_only_in_the_admin(client, ksg_deliverable, ksg_staff):
+    from django.contrib.admin.sites import site
+
+    from partners.models import Obligation
+
+    admin = site._registry[Obligation]
+    request = type("R", (), {"user": ksg_staff})()
+    ksg_staff.is_superuser = True
+    assert not admin.has_change_permission(request, ksg_deliverable.obligation)
+    assert not admin.has_delete_permission(request, ksg_deliverable.obligation)
+
+
+def test_the_pages_speak_kiswahili(client, mou, ksg_deliverable, huawei_reviewer):
+    client.force_login(huawei_reviewer)
+    client.cookies["django_language"] = "sw"
+    html = client.get(reverse("partners:agreement", args=[mou.pk])).content.decode()
+    assert "Wahusika na watia saini" in html
+    assert "Wajibu na kazi za kuwasilishwa" in html
+    html = client.get(reverse("partners:deliverable", args=[ksg_deliverable.pk])).content.decode()
+    assert "Ukaguzi na maoni" in html
+
+
+def test_staff_upload_a_logo_that_everyone_of_the_partner_sees(
+    client, huawei_partner, ksg_staff, huawei_reviewer
+):
+    from tests.partners.test_uploads import PNG
+
+    client.force_login(ksg_staff)
+    url = reverse("partners:partner_logo", args=[huawei_partner.pk])
+    response = client.post(url, {"logo-file": SimpleUploadedFile("logo.pdf", PDF)})
+    assert response.status_code == 400
+    assert "only PNG, JPEG files are taken here" in response.content.decode()
+    assert client.post(url, {"logo-file": SimpleUploadedFile("logo.png", PNG)}).status_code == 302
+
+    client.force_login(huawei_reviewer)
+    html = client.get(reverse("partners:partner", args=[huawei_partner.pk])).content.decode()
+    logo = Document.objects.get(kind=Document.Kind.LOGO)
+    assert f'src="{reverse("partners:document", args=[logo.pk])}"' in html
+    assert 'alt="Logo of Huawei Technologies (Kenya) Co. Ltd"' in html
+
+
+def test_records_saved_in_the_admin_are_audited(client, mou, ksg_staff):
+    from academy.models import AuditEvent
+
+    ksg_staff.is_superuser = True
+    ksg_staff.save()
+    client.force_login(ksg_staff)
+    url = reverse("admin:partners_agreement_change", args=[mou.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {
+        name: ("" if value is None else value)
+        for name, value in form.initial.items()
+        if name in form.fields
+    }
+    data |= {"title": "A new title", "partner": mou.partner_id, "kind": mou.kind}
+    data |= {key: value for key, value in data.items() if isinstance(value, bool) and value}
+    for key in [k for k, v in data.items() if v is False]:
+        del data[key]
+    data |= {
+        "parties-TOTAL_FORMS": "0",
+        "parties-INITIAL_FORMS": "0",
+        "effective_on": mou.effective_on.isoformat(),
+        "ends_on": mou.ends_on.isoformat(),
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    event = AuditEvent.objects.get(action="partners.agreement.updated")
+    assert event.actor == ksg_staff
+    assert "title" in event.data["fields"]
+
+
+def test_a_document_missing_from_the_storage_is_a_404(client, document, ksg_staff):
+    document.file.delete(save=False)
+    client.force_login(ksg_staff)
+    assert client.get(reverse("partners:document", args=[document.pk])).status_code == 404
