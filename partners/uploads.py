@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -74,6 +75,35 @@ class CheckedFile:
     name: str
     size: int
     sha256: str
+
+
+class SizeLimitHandler(FileUploadHandler):
+    """Reads an uploaded file no further than ``PARTNER_UPLOAD_MAX_BYTES``: past it, the rest
+    of the file is skipped (never written anywhere) and ``request.upload_too_large`` names it,
+    so that the view can say why instead of reading a 50 MB file first.
+
+    Django's own handlers come after this one: they store what it passes on, and close (so
+    delete) what they stored when it skips the file."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.limit = settings.PARTNER_UPLOAD_MAX_BYTES
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > self.limit:
+            self.request.upload_too_large = self.file_name
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def too_large_message(name: str) -> str:
+    return _("The file %(name)s is larger than %(limit)s, the most a file may be.") % {
+        "name": name,
+        "limit": filesizeformat(settings.PARTNER_UPLOAD_MAX_BYTES),
+    }
 
 
 def allowed_formats_text() -> str:

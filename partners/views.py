@@ -8,16 +8,19 @@ Each write is a POST that calls one service; a refusal shows its reason on the p
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
 from academy.roles import is_ksg_staff, is_partner_reviewer, role_required
-from partners import selectors, services
+from partners import selectors, services, uploads
 from partners.forms import (
     AmendForm,
     KpiResultForm,
@@ -34,6 +37,21 @@ from partners.kpis import kpi_progress
 from partners.models import Agreement, Document, Kpi
 
 partner_pages = role_required(is_ksg_staff, is_partner_reviewer)
+
+
+def limits_uploads(view):
+    """Let ``uploads.SizeLimitHandler`` read the request's files, so that an oversized file is
+    skipped as it arrives rather than read whole. Handlers must be set before anything reads
+    the body, and the CSRF check reads it: so the check is made here, after the handler is in
+    place (the pattern of Django's documentation on upload handlers)."""
+    protected = csrf_protect(view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        request.upload_handlers.insert(0, uploads.SizeLimitHandler(request))
+        return protected(request, *args, **kwargs)
+
+    return csrf_exempt(wrapper)
 
 
 @login_required
@@ -73,10 +91,11 @@ def partner_detail(request, pk):
 @login_required
 @role_required(is_ksg_staff)
 @require_POST
+@limits_uploads
 def partner_logo(request, pk):
     partner = selectors.partner_for(request.user, pk)
     form = LogoForm(request.POST, request.FILES)
-    if form.is_valid():
+    if _file_fits(request, form) and form.is_valid():
         try:
             services.document_upload(
                 upload=form.cleaned_data["file"],
@@ -214,6 +233,7 @@ def agreement_sign(request, pk):
 @login_required
 @role_required(is_ksg_staff)
 @require_POST
+@limits_uploads
 def agreement_upload(request, pk):
     agreement = selectors.agreement_for(request.user, pk)
     form = UploadForm(request.POST, request.FILES)
@@ -222,8 +242,21 @@ def agreement_upload(request, pk):
     return _agreement_page(request, agreement, upload_form=form)
 
 
+def _file_fits(request, form) -> bool:
+    """False, with the reason on the form, when ``uploads.SizeLimitHandler`` skipped the file."""
+    name = getattr(request, "upload_too_large", None)
+    if name is None:
+        return True
+    form.is_valid()
+    form.errors.pop("file", None)
+    form.add_error("file", uploads.too_large_message(name))
+    return False
+
+
 def _upload(request, form: UploadForm, **owner) -> bool:
     """Store the form's file for ``owner``; False with the reason on the form when refused."""
+    if not _file_fits(request, form):
+        return False
     if not form.is_valid():
         return False
     try:
@@ -443,6 +476,7 @@ def _review(action: str, *, deliverable, by, comment: str):
 @login_required
 @partner_pages
 @require_POST
+@limits_uploads
 def deliverable_upload(request, pk):
     deliverable = selectors.deliverable_for(request.user, pk)
     form = UploadForm(request.POST, request.FILES)
@@ -505,6 +539,7 @@ def kpi_result(request, pk):
 @login_required
 @role_required(is_ksg_staff)
 @require_POST
+@limits_uploads
 def kpi_upload(request, pk):
     kpi = selectors.kpi_for(request.user, pk)
     form = UploadForm(request.POST, request.FILES)

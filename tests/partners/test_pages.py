@@ -389,3 +389,33 @@ def test_a_document_missing_from_the_storage_is_a_404(client, document, ksg_staf
     document.file.delete(save=False)
     client.force_login(ksg_staff)
     assert client.get(reverse("partners:document", args=[document.pk])).status_code == 404
+
+
+def test_a_50_mb_upload_is_skipped_as_it_arrives(client, mou, ksg_staff, _media, settings):
+    settings.PARTNER_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    client.force_login(ksg_staff)
+    big = SimpleUploadedFile("minutes.pdf", PDF + b"\0" * (50 * 1024 * 1024))
+
+    response = client.post(
+        reverse("partners:agreement_upload", args=[mou.pk]), {"kind": "evidence", "file": big}
+    )
+
+    assert response.status_code == 400
+    assert (
+        "The file minutes.pdf is larger than 10.0\xa0MB, the most a file may be."
+        in response.content.decode()
+    )
+    assert not Document.objects.exists()
+
+
+def test_upload_pages_still_check_the_csrf_token(mou, ksg_staff):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(ksg_staff)
+    response = client.post(
+        reverse("partners:agreement_upload", args=[mou.pk]),
+        {"kind": "evidence", "file": SimpleUploadedFile("a.pdf", PDF)},
+    )
+    assert response.status_code == 403
+    assert not Document.objects.exists()
