@@ -11,4 +11,5 @@ def portal(request):
         "is_ksg_staff": bool(user and roles.is_ksg_staff(user)),
         "is_training_officer": bool(user and roles.is_training_officer(user)),
         "is_facilitator": bool(user and roles.is_facilitator(user)),
+        "is_partner_reviewer": bool(user and roles.is_partner_reviewer(user)),
     }

@@ -232,6 +232,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certificates.tasks.issue_missing_certificates",
         "schedule": crontab(minute=35),
     },
+    # Agreements whose status follows from the date, just after midnight in Nairobi; then the
+    # partners' reminders, hourly like the enrolment ones (rows with unique keys: idempotent).
+    "recompute-agreement-statuses": {
+        "task": "partners.tasks.recompute_statuses",
+        "schedule": crontab(minute=1, hour=0),
+    },
+    "schedule-partner-reminders": {
+        "task": "partners.tasks.schedule_reminders",
+        "schedule": crontab(minute=10),
+    },
 }
 
 # --- E-mail -----------------------------------------------------------------------------------
@@ -334,3 +344,10 @@ CATALOGUE_PAGE_SIZE = env.int("CATALOGUE_PAGE_SIZE", default=12)
 # How long a catalogue result list (page or API) may be served from the cache; 0 turns it off.
 # Any change to courses, cohorts or enrolments makes cached lists stale at once (courses.cache).
 CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=300)
+# Partners' documents and evidence (partners.uploads): the largest file taken, and for DOCX and
+# XLSX (zip archives) the most they may unpack to and the most parts they may hold.
+PARTNER_UPLOAD_MAX_BYTES = env.int("PARTNER_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+PARTNER_UPLOAD_MAX_UNPACKED_BYTES = env.int(
+    "PARTNER_UPLOAD_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024
+)
+PARTNER_UPLOAD_MAX_ZIP_ENTRIES = env.int("PARTNER_UPLOAD_MAX_ZIP_ENTRIES", default=1000)

@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("courses.api_urls")),
     path("", include("enrollments.api_urls")),
     path("", include("certificates.api_urls")),
+    path("", include("partners.api_urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +31,7 @@ urlpatterns = [
     path("", include("academy.urls_profile")),
     path("", include("enrollments.urls")),
     path("", include("certificates.urls")),
+    path("", include("partners.urls")),
     path("", courses_views.home, name="home"),
     path("", include("courses.urls")),
 ]

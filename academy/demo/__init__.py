@@ -22,6 +22,7 @@ from academy.demo.accounts import seed_people
 from academy.demo.catalogue import seed_catalogue
 from academy.demo.certificates import seed_completed_courses
 from academy.demo.cohorts import seed_cohorts
+from academy.demo.partners import seed_partners
 from academy.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD, TRAINER_EMAIL
 from academy.demo.started import seed_started_cohorts
 from academy.models import County, Organisation, User
@@ -30,6 +31,7 @@ from certificates.models import Certificate
 from courses.cache import catalogue_changed
 from courses.models import Campus, Cohort, Competency, Course, SkillArea
 from enrollments.models import Enrollment
+from partners.models import Agreement
 
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "SeedReport", "demo_account_roles", "seed_demo"]
 
@@ -43,8 +45,9 @@ class SeedReport:
 
 def seed_demo(*, today: datetime.date | None = None) -> SeedReport:
     """Reference data, demo catalogue, cohorts of the next six months, two cohorts that have
-    started (one in session, one ended and waiting for its results), demo accounts, and two
-    courses the demo officers completed, with their certificates, exist."""
+    started (one in session, one ended and waiting for its results), demo accounts, two
+    courses the demo officers completed with their certificates, and the demo partner
+    agreements (Huawei's) exist."""
     if not settings.DEMO_MODE:
         raise ImproperlyConfigured(
             "Demo data is only seeded in demo mode (DEMO_MODE=1): its accounts share a "
@@ -72,6 +75,7 @@ def seed_demo(*, today: datetime.date | None = None) -> SeedReport:
         created |= seed_completed_courses(
             today=today, user_ids={email: user.pk for email, user in people.users.items()}
         )
+        created |= seed_partners(today=today)
     # Cohorts and enrolments are bulk-created, which sends no signals: say so to the cache.
     catalogue_changed()
     return SeedReport(created=created, totals=_totals(), seconds=time.monotonic() - started)
@@ -105,4 +109,5 @@ def _totals() -> dict[str, int]:
         "accounts": User.objects.count(),
         "enrolments": Enrollment.objects.count(),
         "certificates": Certificate.objects.count(),
+        "agreements": Agreement.objects.count(),
     }
