@@ -419,3 +419,27 @@ def test_upload_pages_still_check_the_csrf_token(mou, ksg_staff):
     )
     assert response.status_code == 403
     assert not Document.objects.exists()
+
+
+def test_the_agreement_page_reads_obligations_and_deliverables_at_once(
+    client, mou, ksg, ksg_staff, django_assert_max_num_queries
+):
+    from partners.models import Obligation
+    from tests.partners.conftest import days
+
+    party = mou.parties.get(organisation=ksg)
+    for n in range(6):
+        obligation = Obligation.objects.create(agreement=mou, party=party, description=f"O{n}")
+        for m in range(3):
+            Deliverable.objects.create(
+                obligation=obligation,
+                title=f"D{n}.{m}",
+                responsible=party,
+                due_on=days(n - 3),
+                kind=Deliverable.Kind.REPORT,
+            )
+    client.force_login(ksg_staff)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("partners:agreement", args=[mou.pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count("overdue") >= 3
