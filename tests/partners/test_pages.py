@@ -443,3 +443,24 @@ def test_the_agreement_page_reads_obligations_and_deliverables_at_once(
         response = client.get(reverse("partners:agreement", args=[mou.pk]))
     assert response.status_code == 200
     assert response.content.decode().count("overdue") >= 3
+
+
+def test_a_bound_agreements_signed_terms_are_read_only_in_the_admin(
+    mou, huawei_partner, ksg, ksg_staff
+):
+    from django.contrib.admin.sites import site
+
+    from partners.admin import AgreementPartyInline
+    from tests.partners.conftest import make_agreement
+
+    ksg_staff.is_superuser = True
+    request = type("R", (), {"user": ksg_staff})()
+    admin = site._registry[Agreement]
+    parties = AgreementPartyInline(Agreement, site)
+    draft = make_agreement(huawei_partner, ksg)
+
+    assert "effective_on" in admin.get_readonly_fields(request, mou)
+    assert not parties.has_add_permission(request, mou)
+    assert not parties.has_delete_permission(request, mou)
+    assert "effective_on" not in admin.get_readonly_fields(request, draft)
+    assert parties.has_add_permission(request, draft)
