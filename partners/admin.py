@@ -46,12 +46,26 @@ class PartnerAdmin(AuditedAdmin):
     inlines = [FocalPointInline]
 
 
+def _binds(agreement) -> bool:
+    return agreement is not None and agreement.status not in Agreement.OPEN_STATUSES
+
+
 class AgreementPartyInline(admin.TabularInline):
     model = AgreementParty
     extra = 0
     autocomplete_fields = ("organisation",)
     # Signatures are recorded through the agreement's page (partners.services.agreement_sign).
     readonly_fields = ("signatory_name", "signatory_title", "signed_on")
+
+    # Once the agreement binds, its parties are what was signed.
+    def has_add_permission(self, request, obj=None):
+        return not _binds(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _binds(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _binds(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Agreement)
@@ -62,6 +76,24 @@ class AgreementAdmin(AuditedAdmin):
     readonly_fields = ("status", "status_changed_at", "status_reason", "renewal_of")
     raw_id_fields = ("amends",)
     inlines = [AgreementPartyInline]
+    # What was signed: fixed once the agreement binds (an addendum changes it). The end date
+    # also moves by automatic renewal, through partners.services.
+    SIGNED_TERMS = (
+        "partner",
+        "reference",
+        "kind",
+        "amends",
+        "effective_on",
+        "ends_on",
+        "term_months",
+        "auto_renews",
+        "notice_period_days",
+        "is_binding",
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, *self.SIGNED_TERMS) if _binds(obj) else fields
 
 
 @admin.register(Obligation)

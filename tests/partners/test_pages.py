@@ -419,3 +419,48 @@ def test_upload_pages_still_check_the_csrf_token(mou, ksg_staff):
     )
     assert response.status_code == 403
     assert not Document.objects.exists()
+
+
+def test_the_agreement_page_reads_obligations_and_deliverables_at_once(
+    client, mou, ksg, ksg_staff, django_assert_max_num_queries
+):
+    from partners.models import Obligation
+    from tests.partners.conftest import days
+
+    party = mou.parties.get(organisation=ksg)
+    for n in range(6):
+        obligation = Obligation.objects.create(agreement=mou, party=party, description=f"O{n}")
+        for m in range(3):
+            Deliverable.objects.create(
+                obligation=obligation,
+                title=f"D{n}.{m}",
+                responsible=party,
+                due_on=days(n - 3),
+                kind=Deliverable.Kind.REPORT,
+            )
+    client.force_login(ksg_staff)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("partners:agreement", args=[mou.pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count("overdue") >= 3
+
+
+def test_a_bound_agreements_signed_terms_are_read_only_in_the_admin(
+    mou, huawei_partner, ksg, ksg_staff
+):
+    from django.contrib.admin.sites import site
+
+    from partners.admin import AgreementPartyInline
+    from tests.partners.conftest import make_agreement
+
+    ksg_staff.is_superuser = True
+    request = type("R", (), {"user": ksg_staff})()
+    admin = site._registry[Agreement]
+    parties = AgreementPartyInline(Agreement, site)
+    draft = make_agreement(huawei_partner, ksg)
+
+    assert "effective_on" in admin.get_readonly_fields(request, mou)
+    assert not parties.has_add_permission(request, mou)
+    assert not parties.has_delete_permission(request, mou)
+    assert "effective_on" not in admin.get_readonly_fields(request, draft)
+    assert parties.has_add_permission(request, draft)
