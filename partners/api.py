@@ -119,7 +119,13 @@ class DeliverableDetailOutput(DeliverableOutput):
 
 class CountOutput(serializers.Serializer):
     label = serializers.CharField()
-    officers = serializers.IntegerField()
+    officers = serializers.IntegerField(
+        allow_null=True,
+        help_text=_(
+            "Null when fewer than 5: counties with fewer than 5 officers are counted together, "
+            "and that row too shows no number while it is under 5."
+        ),
+    )
 
 
 class KpiOutput(serializers.Serializer):

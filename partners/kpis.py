@@ -5,7 +5,9 @@ courses, or any course of its skill area, in a cohort that *ended* within the ag
 from its effective date to its end date, both included (up to today for an agreement without an
 end). With a job-group floor ("Job Group P and above") only officers of that group or higher
 count. The breakdowns by gender and by duty station (county) are counts only: no officer's name
-or number leaves this module.
+or number leaves this module. Counties with fewer than SMALL_GROUP officers are pooled into one
+row, and a pool that is still that small shows no number: one officer from a small county who
+completed a given course is someone a partner could name.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from academy.models import JobGroup, OfficerProfile
 from enrollments.models import Enrollment
 from partners.models import Kpi
 
+# Below this many officers, a county's count is not shown on its own.
+SMALL_GROUP = 5
+
 
 @dataclass(frozen=True)
 class KpiProgress:
@@ -28,7 +33,8 @@ class KpiProgress:
     actual: Decimal | None  # None: a manual KPI with no result yet
     computed: bool
     by_gender: list[tuple[str, int]] = field(default_factory=list)
-    by_county: list[tuple[str, int]] = field(default_factory=list)
+    # A count of None: fewer than SMALL_GROUP, not shown.
+    by_county: list[tuple[str, int | None]] = field(default_factory=list)
 
     @property
     def percent(self) -> int:
@@ -85,19 +91,29 @@ def kpi_progress(kpi: Kpi, *, breakdown: bool = True, today=None) -> KpiProgress
         (str(genders.get(row["gender"], _("Not stated"))), row["n"])
         for row in sorted(gender_rows, key=lambda r: (-r["n"], not r["gender"], r["gender"]))
     ]
-    by_county = [
-        (row["county"], row["n"])
-        for row in done.values(county=_field("duty_station__name"))
+    county_rows = (
+        done.values(county=_field("duty_station__name"))
         .annotate(n=Count("officer_id", distinct=True))
         .order_by("-n", "county")
-    ]
+    )
+    by_county = [(row["county"] or _("Not stated"), row["n"]) for row in county_rows]
     return KpiProgress(
         kpi=kpi,
         actual=Decimal(actual),
         computed=True,
         by_gender=by_gender,
-        by_county=by_county,
+        by_county=_pool_small_counties(by_county),
     )
+
+
+def _pool_small_counties(rows: list[tuple[str, int]]) -> list[tuple[str, int | None]]:
+    """Counties of SMALL_GROUP officers or more, then one row for all the others."""
+    shown = [(county, n) for county, n in rows if n >= SMALL_GROUP]
+    pooled = sum(n for _county, n in rows if n < SMALL_GROUP)
+    if pooled:
+        label = _("Other counties (fewer than %(n)s officers each)") % {"n": SMALL_GROUP}
+        shown.append((label, pooled if pooled >= SMALL_GROUP else None))
+    return shown
 
 
 def _field(name: str) -> F:

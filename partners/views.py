@@ -33,7 +33,7 @@ from partners.forms import (
     UploadForm,
 )
 from partners.history import history_entries
-from partners.kpis import kpi_progress
+from partners.kpis import SMALL_GROUP, kpi_progress
 from partners.models import Agreement, Document, Kpi
 
 partner_pages = role_required(is_ksg_staff, is_partner_reviewer)
@@ -498,6 +498,7 @@ def _kpi_page(request, kpi, *, result_form=None, upload_form=None):
             "kpi": kpi,
             "agreement": kpi.agreement,
             "progress": kpi_progress(kpi),
+            "small_group": SMALL_GROUP,
             "documents": selectors.documents_of(kpi=kpi),
             "history": history_entries(selectors.history_of(kpi)),
             "result_form": (result_form or KpiResultForm()) if is_staff and manual else None,
