@@ -340,6 +340,11 @@ LOGGING = {
 
 # The portal's address, for links in e-mails (sent by workers, which have no request).
 PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The private key (PEM, RSA or Ed25519) that signs each certificate's Open Badges credential.
+# Required when DEBUG is off (a system check says so); in development (and the tests, which
+# start with DEBUG on) a key derived from SECRET_KEY stands in.
+OPEN_BADGES_SIGNING_KEY = env("OPEN_BADGES_SIGNING_KEY", default="")
+OPEN_BADGES_DEVELOPMENT_KEY = DEBUG
 CATALOGUE_PAGE_SIZE = env.int("CATALOGUE_PAGE_SIZE", default=12)
 # How long a catalogue result list (page or API) may be served from the cache; 0 turns it off.
 # Any change to courses, cohorts or enrolments makes cached lists stale at once (courses.cache).

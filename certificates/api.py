@@ -1,8 +1,8 @@
 """The officer's certificates over the API.
 
 Thin: the selector decides what the signed-in user sees (their own certificates, every status,
-so that a revoked or superseded one is not silently missing); the PDF link is given only where
-the officer may download it (a valid certificate whose PDF is stored).
+so that a revoked or superseded one is not silently missing); the PDF and Open Badges links are
+given only where the officer may download them (a valid certificate whose PDF is stored).
 """
 
 from django.urls import reverse
@@ -29,14 +29,34 @@ class CertificateOutput(serializers.Serializer):
         help_text=_("Download of the PDF; null while it is being prepared or once not valid.")
     )
 
+    open_badge_url = serializers.SerializerMethodField(
+        help_text=_(
+            "Download of the Open Badges 3.0 credential as JSON; null when there is no PDF link."
+        )
+    )
+    open_badge_jwt_url = serializers.SerializerMethodField(
+        help_text=_("Download of the same credential signed as a VC-JWT; null likewise.")
+    )
+
     def get_verification_url(self, certificate) -> str:
         return verification_url(certificate)
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_pdf_url(self, certificate):
+        return self._download_url("certificates:pdf", certificate)
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_open_badge_url(self, certificate):
+        return self._download_url("certificates:badge_json", certificate)
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_open_badge_jwt_url(self, certificate):
+        return self._download_url("certificates:badge_jwt", certificate)
+
+    def _download_url(self, name: str, certificate) -> str | None:
         if certificate.status != Certificate.Status.VALID or not certificate.pdf:
             return None
-        path = reverse("certificates:pdf", kwargs={"serial": certificate.serial})
+        path = reverse(name, kwargs={"serial": certificate.serial})
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 
@@ -51,7 +71,8 @@ class ErrorOutput(serializers.Serializer):
     description=(
         "Every certificate of the officer, newest first, with its status (valid, revoked, "
         "superseded by a re-issue), its verification address and, for a valid one whose PDF "
-        "is ready, the download link."
+        "is ready, the download links of the PDF and of its Open Badges 3.0 credential (JSON, "
+        "and signed as a VC-JWT)."
     ),
     responses={
         200: CertificateOutput(many=True),

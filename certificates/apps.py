@@ -8,6 +8,7 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self):
+        from certificates import checks  # noqa: F401  (registers the system checks)
         from certificates.signals import connect_signals
 
         connect_signals()

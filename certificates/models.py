@@ -144,6 +144,15 @@ class Certificate(models.Model):
     signatories = models.JSONField(
         _("signatories"), default=list, blank=True, help_text=_("Name and title of each signer.")
     )
+    # What the Open Badges credential says beyond the printed page, as it was when issued: the
+    # course's summary and completion rule, the addresses of its skill area and competencies,
+    # and the salted hash of the officer's e-mail (never the address itself).
+    badge_facts = models.JSONField(_("Open Badges facts"), default=dict, blank=True)
+    badge_jwt = models.TextField(
+        _("signed Open Badges credential"),
+        blank=True,
+        help_text=_("The VC-JWT made when the PDF was printed, and attached inside it."),
+    )
 
     class Meta:
         ordering = ["-issued_at", "-pk"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from academy.models import Membership, User
 from academy.roles import is_ksg_staff, organisation_scope
+from certificates import badges, signing
 from certificates.models import Certificate
 from enrollments.models import Enrollment
 
@@ -46,6 +47,14 @@ def certificate_for_download(user: User, serial: str) -> Certificate:
     if certificate is None:
         raise Http404(gettext("There is no certificate with this serial for you."))
     return certificate
+
+
+def credential_jwt_of(certificate: Certificate) -> str:
+    """The certificate's signed Open Badges credential: the one made with its PDF (and attached
+    inside it); for a certificate printed before credentials existed, one signed now."""
+    if certificate.badge_jwt:
+        return certificate.badge_jwt
+    return signing.sign(badges.credential(certificate))
 
 
 def current_certificates(enrollments: Iterable[Enrollment]) -> dict[int, Certificate]:

@@ -8,8 +8,10 @@ Issuing is two short steps, each safe to repeat:
    the second waits, then finds it. The year's counter row is locked only for the insert, so
    serials have no gaps (a rolled-back issue gives its number back) and concurrent issues of
    different enrolments queue only for that moment.
-2. ``certificate_render`` prints the PDF outside any transaction (it takes the longest, and must
-   not hold the counter's lock), stores it once and keeps its SHA-256.
+2. ``certificate_render`` signs the certificate's Open Badges credential (``certificates.badges``
+   and ``certificates.signing``) and prints the PDF with the credential attached, outside any
+   transaction (it takes the longest, and must not hold the counter's lock); it stores both
+   once and keeps the PDF's SHA-256.
 
 A worker that dies between the two leaves a certificate without its PDF; issuing again (the
 task, or the hourly sweep of ``certificates.tasks``) renders it.
@@ -27,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from academy.audit import audit_record
 from academy.models import User
+from certificates import badges, signing
 from certificates.models import Certificate, SerialCounter, Signatory
 from certificates.rendering import render_pdf
 from enrollments.models import Enrollment
@@ -60,12 +63,14 @@ def certificate_issue(*, enrollment: Enrollment | int, by: User | None = None) -
 
 
 def certificate_render(*, certificate: Certificate) -> Certificate:
-    """``certificate`` has its PDF stored, with the file's SHA-256; rendered once.
+    """``certificate`` has its PDF stored, with the file's SHA-256, and its signed Open Badges
+    credential, which the PDF carries inside; rendered once.
 
     Two renders at once both print, but only the first to store keeps its file: the second sees
     the PDF set under the row's lock and deletes its own copy.
     """
-    data = render_pdf(certificate)
+    credential_jwt = signing.sign(badges.credential(certificate))
+    data = render_pdf(certificate, credential_jwt=credential_jwt)
     digest = hashlib.sha256(data).hexdigest()
     name = default_storage.save(
         Certificate._meta.get_field("pdf").generate_filename(certificate, "certificate.pdf"),
@@ -79,7 +84,8 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
             keep = True
             locked.pdf.name = name
             locked.pdf_sha256 = digest
-            locked.save(update_fields=["pdf", "pdf_sha256"])
+            locked.badge_jwt = credential_jwt
+            locked.save(update_fields=["pdf", "pdf_sha256", "badge_jwt"])
             audit_record(
                 actor=None,
                 action="certificates.certificate.rendered",
@@ -174,12 +180,13 @@ def _printed(enrollment: Enrollment) -> dict:
     cohort = enrollment.cohort
     course = cohort.course
     officer = enrollment.officer
+    competencies = list(course.competencies.order_by("name").values_list("slug", "name"))
     return {
         "officer_name": officer.full_name or officer.email,
         "course_code": course.code,
         "course_title": course.title,
         "skill_area": course.skill_area.name,
-        "competencies": list(course.competencies.order_by("name").values_list("name", flat=True)),
+        "competencies": [name for _slug, name in competencies],
         "level": course.level,
         "cpd_hours": course.cpd_hours,
         "provider": course.provider.name,
@@ -191,4 +198,7 @@ def _printed(enrollment: Enrollment) -> dict:
             {"name": s.name, "title": s.title, "signature": s.signature.name or ""}
             for s in Signatory.objects.filter(active=True)
         ],
+        "badge_facts": badges.badge_facts(
+            course=course, competencies=competencies, email=officer.email
+        ),
     }

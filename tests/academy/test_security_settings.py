@@ -55,11 +55,21 @@ def test_production_needs_a_secret_key(monkeypatch):
 
 
 def test_check_deploy_has_no_warnings():
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    # Production signs the certificates' Open Badges credentials with a key of its own.
+    signing_key = ed25519.Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
     env = {
         **os.environ,
         "DEBUG": "False",
         "SECRET_KEY": "a-long-random-secret-key-for-the-deploy-check-0123456789abcdefghij",
         "ALLOWED_HOSTS": "academy.ksg.ac.ke",
+        "OPEN_BADGES_SIGNING_KEY": signing_key.decode(),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -171,6 +171,8 @@ def test_the_api_lists_the_officers_certificates(api, certificate, wanjiku, sett
         "status": "valid",
         "verification_url": (f"{settings.PORTAL_URL}/verify/{certificate.verification_code}/"),
         "pdf_url": f"http://testserver{pdf_url(certificate)}",
+        "open_badge_url": f"http://testserver/certificates/{certificate.serial}/open-badge.json",
+        "open_badge_jwt_url": f"http://testserver/certificates/{certificate.serial}/open-badge.jwt",
     }
     assert row["issued_at"].startswith(timezone.localdate().isoformat()[:4])
 
@@ -184,6 +186,7 @@ def test_the_api_shows_no_pdf_link_for_a_revoked_certificate(api, certificate, w
     [row] = api.get("/api/v1/me/certificates/").json()["results"]
 
     assert (row["status"], row["pdf_url"]) == ("revoked", None)
+    assert (row["open_badge_url"], row["open_badge_jwt_url"]) == (None, None)
 
 
 @pytest.mark.parametrize("persona", ["otieno", "hr_ict", "ksg_staff"])

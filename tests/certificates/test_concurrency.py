@@ -29,7 +29,7 @@ TINY_PDF = b"%PDF-1.7\n%stub\n"
 
 @pytest.fixture(autouse=True)
 def _no_rendering(monkeypatch):
-    monkeypatch.setattr(services, "render_pdf", lambda certificate: TINY_PDF)
+    monkeypatch.setattr(services, "render_pdf", lambda certificate, **kwargs: TINY_PDF)
 
 
 @pytest.fixture

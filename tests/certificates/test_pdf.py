@@ -138,3 +138,22 @@ def _page_image(certificate, folder) -> Image.Image:
     # Our own file, no shell; poppler-utils' pdftoppm from the PATH.
     subprocess.run(command, check=True)  # noqa: S603
     return Image.open(io.BytesIO((folder / "p.png").read_bytes()))
+
+
+def test_renders_share_one_font_configuration_per_thread(completed, signatories):
+    """WeasyPrint's default, a new font configuration per document, leaks memory in a worker
+    that prints certificate after certificate (README, Performance: Certificates)."""
+    import threading
+
+    from certificates import rendering
+
+    first = rendering.font_config()
+    assert rendering.font_config() is first
+    other = []
+    thread = threading.Thread(target=lambda: other.append(rendering.font_config()))
+    thread.start()
+    thread.join()
+    assert other[0] is not first
+
+    certificate = services.certificate_issue(enrollment=completed)
+    assert "Wanjiku Kamau" in pdf_text(certificate)
