@@ -33,3 +33,11 @@ def issue_missing_certificates() -> None:
     """Issue (or finish rendering) every certificate a completion is still owed."""
     for enrollment_id in selectors.enrollments_awaiting_certificate():
         issue_certificate.delay(enrollment_id)
+
+
+@shared_task(ignore_result=True)
+def run_certificates(run_id: int) -> None:
+    """Issue or re-issue a cohort's certificates (a ``CertificateRun``), recording progress."""
+    from certificates.runs import run_execute
+
+    run_execute(run_id=run_id)
