@@ -12,8 +12,8 @@ class CodeForm(forms.Form):
     code = forms.CharField(
         label=_("Verification code"),
         help_text=_(
-            "Printed under the QR code at the bottom of the certificate: the last part of its "
-            "verification address. You may paste the whole address."
+            "The last part of the verification address printed beside the QR code on the "
+            "certificate. You may paste the whole address."
         ),
         max_length=300,
         widget=forms.TextInput(
@@ -33,10 +33,15 @@ class UploadForm(forms.Form):
 
     pdf = forms.FileField(
         label=_("Certificate PDF"),
-        help_text=_("The PDF file of the certificate, at most %(mb)d MB. It is not kept.")
-        % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Formatted here, in the language of the request (not once, at import, in English).
+        self.fields["pdf"].help_text = _(
+            "The PDF file of the certificate, at most %(mb)d MB. It is not kept."
+        ) % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
 
     def clean_pdf(self):
         upload = self.cleaned_data["pdf"]

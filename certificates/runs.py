@@ -8,7 +8,8 @@ progress from the row. Asking again while a run of the cohort is unfinished retu
 ``run_execute`` claims the run, then works through its enrolments from where it stands,
 writing the progress after each. A message delivered twice finds the run claimed and does
 nothing; a worker that died leaves the run "running" without progress, and after
-``STALE_AFTER`` a new message (or the hourly sweep) takes it over and resumes. A re-issue run
+``STALE_AFTER`` the hourly sweep (``tasks.issue_missing_certificates``) sends a new message,
+which takes it over and resumes. A re-issue run
 that resumes skips the certificates it re-issued already (issued since the run began).
 """
 
@@ -98,10 +99,20 @@ def unfinished_run(cohort: Cohort) -> CertificateRun | None:
     return CertificateRun.objects.filter(cohort=cohort, status__in=UNFINISHED).first()
 
 
+def stale_run_ids() -> list[int]:
+    """Unfinished runs with no progress for ``STALE_AFTER``: their message or worker was lost."""
+    return list(
+        CertificateRun.objects.filter(
+            status__in=UNFINISHED, updated_at__lt=timezone.now() - STALE_AFTER
+        ).values_list("pk", flat=True)
+    )
+
+
 def run_execute(*, run_id: int) -> CertificateRun | None:
     """The run has worked through all its enrolments and is done; None when another worker
     holds it (or it is done already)."""
     now = timezone.now()
+    # Queued: nobody has it. Running without progress for a while: its worker died.
     claimable = Q(status=RunStatus.QUEUED) | Q(
         status=RunStatus.RUNNING, updated_at__lt=now - STALE_AFTER
     )

@@ -147,6 +147,27 @@ def test_an_interrupted_run_resumes_where_it_stopped(ended, three, ksg_staff):
     assert (run.status, run.done, run.issued) == (RunStatus.DONE, 3, 3)
 
 
+def test_the_hourly_sweep_resumes_a_run_whose_worker_died(ended, three, ksg_staff):
+    from certificates import tasks
+
+    stale = timezone.now() - timedelta(minutes=10)
+    run = CertificateRun.objects.create(
+        cohort=ended,
+        mode="issue",
+        enrollment_ids=[e.pk for e in three],
+        total=3,
+        status=RunStatus.RUNNING,
+        created_at=stale,
+        updated_at=stale,
+        requested_by=ksg_staff,
+    )
+
+    tasks.issue_missing_certificates.delay()
+
+    run.refresh_from_db()
+    assert (run.status, run.done) == (RunStatus.DONE, 3)
+
+
 def test_a_run_another_worker_holds_is_left_alone(ended, three, ksg_staff):
     run = CertificateRun.objects.create(
         cohort=ended,
