@@ -91,10 +91,11 @@ def _too_many(request) -> HttpResponse:
 
 def _public(response: HttpResponse) -> HttpResponse:
     # A status can change (revoked) at any time: no cache keeps an answer. The code in the
-    # address is as good as the certificate: no link followed from here passes it on, and no
-    # search engine lists it.
+    # address is as good as the certificate: no link to another site passes it on, and no
+    # search engine lists it. (Not "no-referrer": browsers then send "Origin: null" with the
+    # upload form, which the CSRF check rightly refuses.)
     patch_cache_control(response, no_cache=True, max_age=0)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -75,7 +75,7 @@ def test_anyone_sees_what_a_valid_certificate_certifies(client, certificate):
         "Dean, KSG Digital Academy",
     ]:
         assert fact in html, fact
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "noindex" in response["X-Robots-Tag"]
     assert "no-cache" in response["Cache-Control"]
 
