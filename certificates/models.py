@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Level
+from courses.models import Cohort, Level
 from enrollments.models import Enrollment
 
 
@@ -124,7 +124,8 @@ class Certificate(models.Model):
         related_name="supersedes",
     )
     pdf = models.FileField(_("PDF"), upload_to=_pdf_path, blank=True, max_length=200)
-    pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+    # Indexed: a PDF uploaded for checking on /verify/ is found by its hash alone.
+    pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True, db_index=True)
 
     # What the certificate prints, as it was when issued.
     officer_name = models.CharField(_("officer's name"), max_length=150)
@@ -194,3 +195,69 @@ class Certificate(models.Model):
     @property
     def is_online(self) -> bool:
         return not self.campus
+
+
+class CertificateRun(models.Model):
+    """Staff issuing (or re-issuing) the certificates of a whole cohort at once, in the
+    background, with its progress.
+
+    The enrolments are fixed when the run starts, so its progress is ``done`` of ``total`` and a
+    worker that takes over a run it finds interrupted resumes where it stopped. One unfinished
+    run per cohort, enforced in the database: asking twice while one runs gets the same run.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+
+    class Mode(models.TextChoices):
+        ISSUE = "issue", _("Issue the missing certificates")
+        REISSUE = "reissue", _("Re-issue every certificate")
+
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="+"
+    )
+    mode = models.CharField(_("what"), max_length=10, choices=Mode.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    enrollment_ids = models.JSONField(_("enrolments"), default=list)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    issued = models.PositiveIntegerField(_("issued"), default=0)
+    refused = models.PositiveIntegerField(_("skipped"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last progress"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("certificate run")
+        verbose_name_plural = _("certificate runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="certificate_run_one_unfinished_per_cohort",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mode} {self.cohort_id}: {self.done}/{self.total}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else round(100 * self.done / self.total)

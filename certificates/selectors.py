@@ -82,3 +82,123 @@ def enrollments_awaiting_certificate(
     current = Certificate.objects.filter(status__in=(Status.VALID, Status.REVOKED))
     rendered = current.exclude(pdf="").values("enrollment_id")
     return list(completed.exclude(pk__in=rendered).order_by("pk").values_list("pk", flat=True))
+
+
+# --- Public verification -------------------------------------------------------------------
+
+
+def certificate_for_verification(code: str) -> Certificate | None:
+    """The certificate whose verification code is ``code`` (anyone may ask), or None; a
+    malformed code costs no query."""
+    from certificates.verification import is_well_formed
+
+    if not is_well_formed(code):
+        return None
+    return (
+        Certificate.objects.select_related("superseded_by").filter(verification_code=code).first()
+    )
+
+
+def certificate_with_hash(sha256: str) -> Certificate | None:
+    """The certificate whose stored PDF has this SHA-256, or None."""
+    if len(sha256) != 64:
+        return None
+    return Certificate.objects.filter(pdf_sha256=sha256).first()
+
+
+# --- KSG staff -----------------------------------------------------------------------------
+
+
+def _staff_only(user: User) -> None:
+    if not is_ksg_staff(user):
+        raise Http404(gettext("There is no such certificate for you."))
+
+
+def certificates_for_staff(user: User, *, search: str = "", status: str = "") -> QuerySet:
+    """Every certificate, for KSG staff, newest first; ``search`` matches the serial, the
+    officer's name or e-mail, the course or the cohort."""
+    _staff_only(user)
+    certificates = Certificate.objects.select_related("enrollment__officer")
+    search = search.strip()
+    if search:
+        certificates = certificates.filter(
+            Q(serial__iexact=search)
+            | Q(serial__icontains=search)
+            | Q(officer_name__icontains=search)
+            | Q(enrollment__officer__email__iexact=search)
+            | Q(course_code__iexact=search)
+            | Q(cohort_code__iexact=search)
+        )
+    if status in Status.values:
+        certificates = certificates.filter(status=status)
+    return certificates.order_by("-issued_at", "-pk")
+
+
+def certificate_for_staff(user: User, serial: str) -> Certificate:
+    """The certificate ``serial`` for KSG staff; Http404 for anyone else or an unknown one."""
+    _staff_only(user)
+    certificate = (
+        Certificate.objects.select_related(
+            "enrollment__officer", "enrollment__cohort", "superseded_by", "issued_by"
+        )
+        .filter(serial=serial)
+        .first()
+    )
+    if certificate is None:
+        raise Http404(gettext("There is no certificate with this serial."))
+    return certificate
+
+
+def certificate_chain(certificate: Certificate) -> list[Certificate]:
+    """Every certificate of the same enrolment (its re-issues and what they replaced), oldest
+    first."""
+    return list(
+        Certificate.objects.filter(enrollment_id=certificate.enrollment_id).order_by(
+            "issued_at", "pk"
+        )
+    )
+
+
+def certificate_history(certificate: Certificate) -> QuerySet:
+    """The audit events of every certificate of the same enrolment, oldest first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from academy.models import AuditEvent
+
+    ids = [str(c.pk) for c in certificate_chain(certificate)]
+    return (
+        AuditEvent.objects.filter(
+            target_type=ContentType.objects.get_for_model(Certificate), target_id__in=ids
+        )
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )
+
+
+def cohort_for_staff(user: User, pk: int):
+    """The cohort ``pk`` for KSG staff issuing its certificates; Http404 otherwise."""
+    from courses.models import Cohort
+
+    _staff_only(user)
+    cohort = Cohort.objects.select_related("course").filter(pk=pk).first()
+    if cohort is None:
+        raise Http404(gettext("There is no such cohort."))
+    return cohort
+
+
+def run_for_staff(user: User, pk: int):
+    """The certificate run ``pk`` for KSG staff; Http404 otherwise."""
+    from certificates.models import CertificateRun
+
+    _staff_only(user)
+    run = CertificateRun.objects.select_related("cohort__course").filter(pk=pk).first()
+    if run is None:
+        raise Http404(gettext("There is no such run."))
+    return run
+
+
+def runs_of(user: User, cohort) -> QuerySet:
+    from certificates.models import CertificateRun
+
+    _staff_only(user)
+    return CertificateRun.objects.filter(cohort=cohort).order_by("-created_at", "-pk")

@@ -15,6 +15,12 @@ Issuing is two short steps, each safe to repeat:
 
 A worker that dies between the two leaves a certificate without its PDF; issuing again (the
 task, or the hourly sweep of ``certificates.tasks``) renders it.
+
+KSG staff revoke a certificate with a reason (``certificate_revoke``) and re-issue one
+(``certificate_reissue``: a new serial and PDF, the old certificate kept as superseded and
+pointing to the new one). Each change is audited and the officer is e-mailed, through the
+enrolment e-mails' outbox (``enrollments.notifications``), in the change's transaction.
+Issuing or re-issuing a whole cohort is a ``CertificateRun`` (``certificates.runs``).
 """
 
 from __future__ import annotations
@@ -29,10 +35,13 @@ from django.utils.translation import gettext as _
 
 from academy.audit import audit_record
 from academy.models import User
+from academy.roles import is_ksg_staff
 from certificates import badges, signing
 from certificates.models import Certificate, SerialCounter, Signatory
 from certificates.rendering import render_pdf
-from enrollments.models import Enrollment
+from certificates.verification import verification_url
+from enrollments.models import Enrollment, Notification
+from enrollments.notifications import notify
 
 State = Enrollment.State
 Status = Certificate.Status
@@ -97,6 +106,114 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
     return locked
 
 
+def certificate_revoke(*, certificate: Certificate, by: User | None, reason: str) -> Certificate:
+    """``certificate`` is revoked, with when and why; the officer is told.
+
+    Only a valid certificate is revoked (not twice, not a superseded one), by KSG staff, with a
+    reason. ``by`` None is the portal itself (a result changed to not completed).
+    """
+    reason = reason.strip()
+    if by is not None and not is_ksg_staff(by):
+        raise CertificateRefused("staff_only", _("Only KSG staff revoke certificates."))
+    if not reason:
+        raise CertificateRefused(
+            "reason_required", _("Say why the certificate is revoked: the reason is public.")
+        )
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if locked.status == Status.REVOKED:
+            raise CertificateRefused(
+                "already_revoked",
+                _("Certificate %(serial)s is revoked already.") % {"serial": locked.serial},
+            )
+        if locked.status == Status.SUPERSEDED:
+            raise CertificateRefused(
+                "superseded",
+                _("Certificate %(serial)s was re-issued: revoke the current one instead.")
+                % {"serial": locked.serial},
+            )
+        locked.status = Status.REVOKED
+        locked.revoked_at = timezone.now()
+        locked.revoked_reason = reason
+        locked.save(update_fields=["status", "revoked_at", "revoked_reason"])
+        audit_record(
+            actor=by,
+            action="certificates.certificate.revoked",
+            target=locked,
+            data={"serial": locked.serial, "reason": reason},
+        )
+        notify(
+            locked.enrollment,
+            Notification.Kind.CERTIFICATE_REVOKED,
+            data={**_facts(locked), "reason": reason},
+        )
+    return locked
+
+
+def certificate_reissue(*, certificate: Certificate, by: User | None, reason: str) -> Certificate:
+    """A new certificate (next serial, new code, the facts as they are now, a new PDF) replaces
+    ``certificate``, which is kept as superseded and points to it; the officer is told.
+
+    Only the current certificate of a completed enrolment is re-issued (a revoked one too: that
+    is how a revocation made in error is put right), by KSG staff, with a reason. Returns the
+    new certificate.
+    """
+    reason = reason.strip()
+    if by is not None and not is_ksg_staff(by):
+        raise CertificateRefused("staff_only", _("Only KSG staff re-issue certificates."))
+    if not reason:
+        raise CertificateRefused("reason_required", _("Say why the certificate is re-issued."))
+    with transaction.atomic():
+        # The enrolment first, as issuing locks it: a completion issuing at the same moment
+        # waits, then finds the new certificate.
+        state = (
+            Enrollment.objects.select_for_update()
+            .filter(pk=certificate.enrollment_id)
+            .values_list("state", flat=True)
+            .get()
+        )
+        old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if old.status == Status.SUPERSEDED:
+            raise CertificateRefused(
+                "superseded",
+                _("Certificate %(serial)s was re-issued already: re-issue the current one.")
+                % {"serial": old.serial},
+            )
+        if state != State.COMPLETED:
+            raise CertificateRefused(
+                "not_completed",
+                _("The enrolment is %(state)s now: only a completed one earns a certificate.")
+                % {"state": State(state).label.lower()},
+            )
+        # Superseded before the new row goes in: one current certificate per enrolment.
+        old.status = Status.SUPERSEDED
+        old.save(update_fields=["status"])
+        enrollment = _for_printing(old.enrollment_id)
+        new = Certificate(enrollment=enrollment, issued_by=by, **_printed(enrollment))
+        new.serial = _next_serial(new.issued_at)
+        new.save()
+        old.superseded_by = new
+        old.save(update_fields=["superseded_by"])
+        audit_record(
+            actor=by,
+            action="certificates.certificate.superseded",
+            target=old,
+            data={"serial": old.serial, "by": new.serial, "reason": reason},
+        )
+        audit_record(
+            actor=by,
+            action="certificates.certificate.issued",
+            target=new,
+            data={**_issued_data(new), "reissue_of": old.serial, "reason": reason},
+        )
+        notify(
+            enrollment,
+            Notification.Kind.CERTIFICATE_REISSUED,
+            data={**_facts(new), "previous_serial": old.serial, "reason": reason},
+        )
+    return certificate_render(certificate=new)
+
+
 # --- Helpers -------------------------------------------------------------------------------
 
 
@@ -132,9 +249,7 @@ def _issue_row_locked(*, enrollment_id: int, by: User | None) -> Certificate:
             _("Only a completed enrolment earns a certificate; this one is %(state)s.")
             % {"state": State(state).label.lower()},
         )
-    enrollment = Enrollment.objects.select_related(
-        "officer", "cohort__campus", "cohort__course__skill_area", "cohort__course__provider"
-    ).get(pk=enrollment_id)
+    enrollment = _for_printing(enrollment_id)
     certificate = Certificate(enrollment=enrollment, issued_by=by, **_printed(enrollment))
     # The counter last: its lock is what every concurrent issue waits for.
     certificate.serial = _next_serial(certificate.issued_at)
@@ -143,15 +258,36 @@ def _issue_row_locked(*, enrollment_id: int, by: User | None) -> Certificate:
         actor=by,
         action="certificates.certificate.issued",
         target=certificate,
-        data={
-            "serial": certificate.serial,
-            "enrollment": enrollment.pk,
-            "officer": enrollment.officer_id,
-            "course": certificate.course_code,
-            "cohort": certificate.cohort_code,
-        },
+        data=_issued_data(certificate),
     )
+    notify(enrollment, Notification.Kind.CERTIFICATE_ISSUED, data=_facts(certificate))
     return certificate
+
+
+def _for_printing(enrollment_id: int) -> Enrollment:
+    return Enrollment.objects.select_related(
+        "officer", "cohort__campus", "cohort__course__skill_area", "cohort__course__provider"
+    ).get(pk=enrollment_id)
+
+
+def _issued_data(certificate: Certificate) -> dict:
+    return {
+        "serial": certificate.serial,
+        "enrollment": certificate.enrollment_id,
+        "officer": certificate.enrollment.officer_id,
+        "course": certificate.course_code,
+        "cohort": certificate.cohort_code,
+    }
+
+
+def _facts(certificate: Certificate) -> dict:
+    """What an e-mail about ``certificate`` tells, as it is at this change."""
+    return {
+        "serial": certificate.serial,
+        "course_code": certificate.course_code,
+        "course_title": certificate.course_title,
+        "verification_url": verification_url(certificate),
+    }
 
 
 def _current_certificate(enrollment_id: int) -> Certificate | None:

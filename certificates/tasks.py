@@ -30,6 +30,19 @@ def issue_cohort_certificates(cohort_id: int) -> None:
 
 @shared_task(ignore_result=True)
 def issue_missing_certificates() -> None:
-    """Issue (or finish rendering) every certificate a completion is still owed."""
+    """Issue (or finish rendering) every certificate a completion is still owed, and resume the
+    cohort runs whose message or worker was lost."""
+    from certificates.runs import stale_run_ids
+
     for enrollment_id in selectors.enrollments_awaiting_certificate():
         issue_certificate.delay(enrollment_id)
+    for run_id in stale_run_ids():
+        run_certificates.delay(run_id)
+
+
+@shared_task(ignore_result=True)
+def run_certificates(run_id: int) -> None:
+    """Issue or re-issue a cohort's certificates (a ``CertificateRun``), recording progress."""
+    from certificates.runs import run_execute
+
+    run_execute(run_id=run_id)

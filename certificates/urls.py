@@ -23,4 +23,14 @@ urlpatterns = [
         views.issuer_key,
         name="issuer_key",
     ),
+    path("verify/", views.verify_start, name="verify_start"),
+    # Any segment reaches the view, so that a malformed code gets the same plain "not found"
+    # (and counts against the rate limit) as a well-formed unknown one.
+    re_path(r"^verify/(?P<code>[^/]{1,300})/$", views.verify, name="verify"),
+    path("certificates/staff/", views.staff_list, name="staff_list"),
+    re_path(rf"^certificates/staff/{SERIAL}/$", views.staff_detail, name="staff_detail"),
+    re_path(rf"^certificates/staff/{SERIAL}/revoke/$", views.staff_revoke, name="staff_revoke"),
+    re_path(rf"^certificates/staff/{SERIAL}/reissue/$", views.staff_reissue, name="staff_reissue"),
+    path("certificates/staff/cohorts/<int:pk>/", views.staff_cohort, name="staff_cohort"),
+    path("certificates/staff/runs/<int:pk>/", views.staff_run, name="staff_run"),
 ]

@@ -298,7 +298,8 @@ class Reminder(OutgoingEmail):
 
 class Notification(OutgoingEmail):
     """An e-mail owed to an officer about a change of their enrolment (enrolled, waiting list,
-    promoted, request answered, withdrawn, moved to another cohort).
+    promoted, request answered, withdrawn, moved to another cohort), or about the certificate it
+    earned (issued, revoked, re-issued).
 
     Services write it in the transaction of the change; a worker sends it
     (``enrollments.notifications``). Writing a row costs the request less than handing a message
@@ -313,6 +314,10 @@ class Notification(OutgoingEmail):
         DECLINED = "declined", _("Request declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         COHORT_CHANGED = "cohort_changed", _("Moved to another cohort")
+        # Sent by the certificates app (certificates.services), with the facts in ``data``.
+        CERTIFICATE_ISSUED = "certificate_issued", _("Certificate issued")
+        CERTIFICATE_REVOKED = "certificate_revoked", _("Certificate revoked")
+        CERTIFICATE_REISSUED = "certificate_reissued", _("Certificate re-issued")
 
     enrollment = models.ForeignKey(
         Enrollment,
@@ -324,6 +329,9 @@ class Notification(OutgoingEmail):
     # The place in line when the change was made: by the time the e-mail is written, a waiting
     # officer may already have been promoted.
     waitlist_position = models.PositiveIntegerField(_("waiting list position"), null=True)
+    # Facts the e-mail tells as they were at the change (a certificate's serial, a reason), for
+    # the kinds that need more than the enrolment: by the time it is written they may differ.
+    data = models.JSONField(_("data"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("enrolment e-mail")

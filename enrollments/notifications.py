@@ -1,5 +1,6 @@
 """E-mails to an officer when their enrolment changes: enrolled, waiting list, promoted, request
-approved or declined, withdrawn, moved to another cohort (cohort changed).
+approved or declined, withdrawn, moved to another cohort (cohort changed); and, written by
+``certificates.services``, when the certificate it earned is issued, revoked or re-issued.
 
 Services call ``notify`` inside their transaction. It writes a ``Notification`` row there, so a
 rolled-back change tells nobody and a committed one is never lost (the row is an outbox:
@@ -35,13 +36,24 @@ NUDGE_INTERVAL = 1.0
 _last_nudge = float("-inf")
 
 
-def notify(enrollment: Enrollment, kind: str) -> Notification:
+# The certificates app writes these kinds; their templates live with its own.
+CERTIFICATE_KINDS = {
+    Notification.Kind.CERTIFICATE_ISSUED,
+    Notification.Kind.CERTIFICATE_REVOKED,
+    Notification.Kind.CERTIFICATE_REISSUED,
+}
+
+
+def notify(enrollment: Enrollment, kind: str, *, data: dict | None = None) -> Notification:
     """Owe the officer the ``kind`` e-mail about ``enrollment``; sent once the transaction
-    commits."""
+    commits. ``data``: facts the e-mail tells that the enrolment does not hold (JSON)."""
     if kind not in KINDS:
         raise ValueError(f"unknown enrolment e-mail {kind!r}")
     notification = Notification.objects.create(
-        enrollment=enrollment, kind=kind, waitlist_position=enrollment.waitlist_position
+        enrollment=enrollment,
+        kind=kind,
+        waitlist_position=enrollment.waitlist_position,
+        data=data or {},
     )
     # robust: a broker that is down must not turn a committed enrolment into an error page; the
     # row waits for the beat's run of the sender.
@@ -88,11 +100,13 @@ def build_message(notification: Notification) -> EmailMultiAlternatives:
             "cohort": enrollment.cohort,
             "course": enrollment.cohort.course,
             "my_learning_url": settings.PORTAL_URL + reverse("enrollments:my_learning"),
+            "data": notification.data,
         }
         if kind == Notification.Kind.COHORT_CHANGED:
             context["previous_cohort"], context["move_reason"] = _moved_from(enrollment)
-        subject = render_to_string(f"enrollments/email/{kind}_subject.txt", context)
-        text = render_to_string(f"enrollments/email/{kind}_body.txt", context)
+        folder = "certificates/email" if kind in CERTIFICATE_KINDS else "enrollments/email"
+        subject = render_to_string(f"{folder}/{kind}_subject.txt", context)
+        text = render_to_string(f"{folder}/{kind}_body.txt", context)
         # The text was rendered without escaping: body.html escapes it (force_escape).
         html = render_to_string("enrollments/email/body.html", {**context, "text": text})
     message = EmailMultiAlternatives(

@@ -92,6 +92,17 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request in Kiswahili leaves Kiswahili active in the thread (LocaleMiddleware activates
+    it and nothing deactivates it): each test starts in the default language."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery():
     """Tasks run in-process unless a test starts a real worker (those use ``celery_worker``)."""
     from academy.celery import app

@@ -12,7 +12,7 @@ from academy.demo.signatures import signature_png
 from certificates import services
 from certificates.models import Signatory
 from enrollments.models import Enrollment
-from tests.enrollments.conftest import make_officer, week_cohort
+from tests.enrollments.conftest import celery_worker_thread, make_officer, week_cohort
 from tests.factories import (
     CampusFactory,
     CompetencyFactory,
@@ -22,6 +22,9 @@ from tests.factories import (
 )
 
 State = Enrollment.State
+
+# The real worker of the enrolment tests (a thread consuming from Redis), for the bulk runs.
+__all__ = ["celery_worker_thread"]
 
 
 @pytest.fixture
