@@ -63,8 +63,8 @@ def raw_enrol(connection, officer_id, cohort_id, content_type_id):
             [officer_id, content_type_id, str(pk), json.dumps({"to": "enrolled"}), now],
         )
         cursor.execute(
-            "INSERT INTO enrollments_notification (enrollment_id, kind, status, attempts,"
-            " created_at, last_error) VALUES (%s, 'enrolled', 'pending', 0, %s, '')",
+            "INSERT INTO enrollments_notification (enrollment_id, kind, data, status, attempts,"
+            " created_at, last_error) VALUES (%s, 'enrolled', '{}', 'pending', 0, %s, '')",
             [pk, now],
         )
         transaction.on_commit(nudge_sender, robust=True)
