@@ -316,9 +316,19 @@ def _printed(enrollment: Enrollment) -> dict:
     cohort = enrollment.cohort
     course = cohort.course
     officer = enrollment.officer
+    if not officer.full_name.strip():
+        # The e-mail address is no name to print, and the verification page is public. The
+        # hourly sweep issues the certificate once the profile has a name.
+        raise CertificateRefused(
+            "no_name",
+            _(
+                "The officer's profile has no full name to print on the certificate: add it, "
+                "and the certificate is issued within the hour."
+            ),
+        )
     competencies = list(course.competencies.order_by("name").values_list("slug", "name"))
     return {
-        "officer_name": officer.full_name or officer.email,
+        "officer_name": officer.full_name.strip(),
         "course_code": course.code,
         "course_title": course.title,
         "skill_area": course.skill_area.name,

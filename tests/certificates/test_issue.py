@@ -96,6 +96,29 @@ def test_only_a_completed_enrolment_earns_a_certificate(ended, wanjiku, state):
     assert not SerialCounter.objects.exists()
 
 
+def test_an_officer_without_a_name_gets_one_once_the_name_is_added(ended, signatories):
+    """The e-mail address is never printed (nor shown on the public verification page) in
+    place of a name: the certificate waits, and the hourly sweep issues it."""
+    from certificates.tasks import issue_missing_certificates
+
+    enrollment = completed_officer(ended, 1)
+    officer = enrollment.officer
+    officer.full_name = "  "
+    officer.save(update_fields=["full_name"])
+    with pytest.raises(services.CertificateRefused) as refused:
+        services.certificate_issue(enrollment=enrollment)
+    assert refused.value.code == "no_name"
+    assert not Certificate.objects.exists()
+    assert not SerialCounter.objects.exists(), "no serial is spent on it"
+
+    officer.full_name = "Achieng Otieno"
+    officer.save(update_fields=["full_name"])
+    issue_missing_certificates.delay()
+    (certificate,) = Certificate.objects.all()
+    assert certificate.officer_name == "Achieng Otieno"
+    assert officer.email not in str(certificate.badge_facts)
+
+
 def test_an_unknown_enrolment_is_refused(db):
     with pytest.raises(services.CertificateRefused) as refused:
         services.certificate_issue(enrollment=987654)
