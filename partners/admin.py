@@ -24,12 +24,24 @@ from partners.models import (
 
 
 class AuditedAdmin(admin.ModelAdmin):
-    """Saves through ``partners.services.record_save``, which writes the audit event."""
+    """Saves through ``partners.services.record_save``, which writes the audit event; the rows
+    of its inlines (focal points, parties) too, each with its own event."""
 
     def save_model(self, request, obj, form, change):
         services.record_save(
             obj=obj, by=request.user, created=not change, fields=list(form.changed_data)
         )
+
+    def save_formset(self, request, form, formset, change):
+        formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            services.record_delete(obj=obj, by=request.user)
+        for obj, fields in formset.changed_objects:
+            services.record_save(obj=obj, by=request.user, created=False, fields=fields)
+        for obj in formset.new_objects:
+            fields = [name for name in formset.form.base_fields if getattr(obj, name, None)]
+            services.record_save(obj=obj, by=request.user, created=True, fields=fields)
+        formset.save_m2m()
 
 
 class FocalPointInline(admin.TabularInline):

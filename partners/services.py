@@ -118,6 +118,19 @@ def record_save(*, obj, by: User, created: bool, fields: list[str]) -> None:
         )
 
 
+def record_delete(*, obj, by: User) -> None:
+    """Delete a row staff removed in the administration site (a focal point, a party), with
+    its audit event saying what it was."""
+    with transaction.atomic():
+        audit_record(
+            actor=by,
+            action=f"partners.{obj._meta.model_name}.deleted",
+            target=obj,
+            data={"record": str(obj)},
+        )
+        obj.delete()
+
+
 # --- The lifecycle of an agreement -------------------------------------------------------------
 
 

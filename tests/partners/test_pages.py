@@ -387,6 +387,50 @@ def test_records_saved_in_the_admin_are_audited(client, mou, ksg_staff):
     assert "title" in event.data["fields"]
 
 
+def test_focal_points_added_and_removed_in_the_admin_are_audited(client, huawei_partner, ksg_staff):
+    from academy.models import AuditEvent
+    from partners.models import FocalPoint
+
+    gone = FocalPoint.objects.create(
+        partner=huawei_partner, name="Old Contact", email="old@huawei.demo.co.ke"
+    )
+    ksg_staff.is_superuser = True
+    ksg_staff.save()
+    client.force_login(ksg_staff)
+    url = reverse("admin:partners_partner_change", args=[huawei_partner.pk])
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: ("" if value is None else value)
+        for name, value in form.initial.items()
+        if name in form.fields and value is not False
+    }
+    data.pop("logo", None)
+    prefix = "focal_points"
+    data |= {
+        f"{prefix}-TOTAL_FORMS": "2",
+        f"{prefix}-INITIAL_FORMS": "1",
+        f"{prefix}-0-id": str(gone.pk),
+        f"{prefix}-0-partner": str(huawei_partner.pk),
+        f"{prefix}-0-name": gone.name,
+        f"{prefix}-0-email": gone.email,
+        f"{prefix}-0-DELETE": "on",
+        f"{prefix}-1-partner": str(huawei_partner.pk),
+        f"{prefix}-1-name": "Grace Wairimu",
+        f"{prefix}-1-title": "Public sector lead",
+        f"{prefix}-1-email": "grace@huawei.demo.co.ke",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and response.context.get("errors")
+
+    added = AuditEvent.objects.get(action="partners.focalpoint.created")
+    assert added.actor == ksg_staff
+    assert {"name", "email", "title"} <= set(added.data["fields"])
+    removed = AuditEvent.objects.get(action="partners.focalpoint.deleted")
+    assert removed.target_id == str(gone.pk)
+    assert "Old Contact" in removed.data["record"]
+    assert list(huawei_partner.focal_points.values_list("name", flat=True)) == ["Grace Wairimu"]
+
+
 def test_a_document_missing_from_the_storage_is_a_404(client, document, ksg_staff):
     document.file.delete(save=False)
     client.force_login(ksg_staff)
