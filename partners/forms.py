@@ -23,7 +23,19 @@ class StatusForm(forms.Form):
             self.fields["to"].choices = choices
 
 
-class SignForm(forms.Form):
+class _PartyChoice(forms.Form):
+    """A form with a ``party`` among the agreement's ``parties``; cleaned, the party itself."""
+
+    def __init__(self, *args, parties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parties = {party.pk: party for party in parties}
+        self.fields["party"].choices = [(pk, str(p.organisation)) for pk, p in self.parties.items()]
+
+    def clean_party(self):
+        return self.parties[self.cleaned_data["party"]]
+
+
+class SignForm(_PartyChoice):
     prefix = "sign"
     party = forms.TypedChoiceField(label=_("Party"), coerce=int, choices=())
     signatory_name = forms.CharField(label=_("Signed by"), max_length=150)
@@ -33,10 +45,6 @@ class SignForm(forms.Form):
         help_text=_("As on the signed document, e.g. 2026-03-25."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-
-    def __init__(self, *args, parties=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["party"].choices = [(p.pk, str(p.organisation)) for p in parties]
 
 
 class ReviewForm(forms.Form):
@@ -78,7 +86,7 @@ class KpiResultForm(forms.Form):
     )
 
 
-class ObligationForm(forms.Form):
+class ObligationForm(_PartyChoice):
     prefix = "obligation"
     party = forms.TypedChoiceField(label=_("Party"), coerce=int, choices=())
     description = forms.CharField(
@@ -90,10 +98,6 @@ class ObligationForm(forms.Form):
         required=False,
         max_length=2000,
     )
-
-    def __init__(self, *args, parties=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["party"].choices = [(p.pk, str(p.organisation)) for p in parties]
 
 
 class AmendForm(forms.Form):

@@ -211,7 +211,7 @@ def agreement_sign(request, pk):
     agreement = selectors.agreement_for(request.user, pk)
     form = SignForm(request.POST, parties=agreement.parties.all())
     if form.is_valid():
-        party = next(p for p in agreement.parties.all() if p.pk == form.cleaned_data["party"])
+        party = form.cleaned_data["party"]
         try:
             services.agreement_sign(
                 party=party,
@@ -309,7 +309,7 @@ def obligation_add(request, pk):
     agreement = selectors.agreement_for(request.user, pk)
     form = ObligationForm(request.POST, parties=agreement.parties.all())
     if form.is_valid():
-        party = next(p for p in agreement.parties.all() if p.pk == form.cleaned_data["party"])
+        party = form.cleaned_data["party"]
         try:
             services.obligation_create(
                 agreement=agreement,
