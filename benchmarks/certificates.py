@@ -71,13 +71,13 @@ def generate(*, officers: int) -> list[int]:
     enrolments, not yet completed."""
     import datetime
 
-    from django.contrib.auth.hashers import make_password
     from django.core.files.base import ContentFile
     from django.db import transaction
     from django.utils import timezone
 
     from academy.demo.signatures import signature_png
-    from academy.models import County, JobGroup, OfficerProfile, Organisation, User
+    from academy.models import County, Organisation
+    from benchmarks.data import bench_officers
     from certificates.models import Signatory
     from courses.models import Campus, Cohort, Competency, Course, DeliveryMode, Level, SkillArea
     from enrollments.models import Enrollment
@@ -138,24 +138,8 @@ def generate(*, officers: int) -> list[int]:
             signatory = Signatory(name=name, title=title, order=order)
             signatory.signature.save("s.png", ContentFile(signature_png(name)), save=False)
             signatory.save()
-        password = make_password("benchmark-password-2026")
-        users = User.objects.bulk_create(
-            User(
-                email=f"officer{i}@bench.go.ke", full_name=f"Officer Wanjirũ {i}", password=password
-            )
-            for i in range(officers)
-        )
-        groups = JobGroup.values
-        OfficerProfile.objects.bulk_create(
-            OfficerProfile(
-                user=user,
-                personal_number=f"{20260000 + i}",
-                organisation=ministry,
-                job_group=groups[i % len(groups)],
-                designation="ICT Officer",
-                duty_station=county,
-            )
-            for i, user in enumerate(users)
+        users = bench_officers(
+            officers, organisation=ministry, county=county, name="Officer Wanjirũ {i}"
         )
         enrolments = Enrollment.objects.bulk_create(
             Enrollment(officer=u, cohort=cohort, course=course, state="enrolled") for u in users

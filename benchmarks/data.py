@@ -7,7 +7,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from academy.models import County, Organisation, User
+from academy.models import County, JobGroup, OfficerProfile, Organisation, User
 from courses.models import Campus, Cohort, Competency, Course, DeliveryMode, Level, SkillArea
 from enrollments.models import Enrollment
 
@@ -176,3 +176,28 @@ def generate(*, courses=2000, cohorts=10000, officers=3000, enrollments=30000, s
         "officers": officers,
         "enrollments": enrollments,
     }
+
+
+def bench_officers(
+    count: int, *, organisation: Organisation, county: County, name: str = "Officer {i}"
+) -> list[User]:
+    """``count`` officers of ``organisation``, each with a profile (job groups in turn), all
+    with one password: the people the enrolment and certificate benchmarks work with."""
+    password = make_password("benchmark-password-2026")
+    users = User.objects.bulk_create(
+        User(email=f"officer{i}@bench.go.ke", full_name=name.format(i=i), password=password)
+        for i in range(count)
+    )
+    groups = JobGroup.values
+    OfficerProfile.objects.bulk_create(
+        OfficerProfile(
+            user=user,
+            personal_number=f"{20260000 + i}",
+            organisation=organisation,
+            job_group=groups[i % len(groups)],
+            designation="ICT Officer",
+            duty_station=county,
+        )
+        for i, user in enumerate(users)
+    )
+    return users

@@ -70,12 +70,12 @@ BASELINE_PATH = "/bench/baseline/cohorts/{}/enrol/"
 
 def generate(*, officers, reminders):
     """Officers with profiles and tokens, the enrolment cohorts, and the reminder cohorts."""
-    from django.contrib.auth.hashers import make_password
     from django.db import transaction
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
-    from academy.models import County, JobGroup, OfficerProfile, Organisation, User
+    from academy.models import County, Organisation
+    from benchmarks.data import bench_officers
     from courses.models import Cohort, Course, DeliveryMode, Level, SkillArea
     from enrollments.models import Enrollment
 
@@ -128,23 +128,7 @@ def generate(*, officers, reminders):
             cohort(governance, f"BEN-ENR-B{i}", starts, SEATS) for i in range(COHORTS)
         )
 
-        password = make_password("benchmark-password-2026")
-        users = User.objects.bulk_create(
-            User(email=f"officer{i}@bench.go.ke", full_name=f"Officer {i}", password=password)
-            for i in range(officers)
-        )
-        groups = JobGroup.values
-        OfficerProfile.objects.bulk_create(
-            OfficerProfile(
-                user=user,
-                personal_number=f"{20260000 + i}",
-                organisation=ministry,
-                job_group=groups[i % len(groups)],
-                designation="ICT Officer",
-                duty_station=county,
-            )
-            for i, user in enumerate(users)
-        )
+        users = bench_officers(officers, organisation=ministry, county=county)
         tokens = Token.objects.bulk_create(
             Token(key=Token.generate_key(), user=user) for user in users
         )
