@@ -275,11 +275,11 @@ def _review_schema(summary: str, description: str, request, codes: str):
 
 
 class _ReviewApi(APIView):
+    """A review action on a deliverable; each endpoint below defines ``act(deliverable, by,
+    data)``, the service it calls with the validated input."""
+
     permission_classes = PERMISSIONS
     input = CommentInput
-
-    def act(self, deliverable, by, data):
-        raise NotImplementedError
 
     def post(self, request, pk):
         deliverable = selectors.deliverable_for(request.user, pk)
