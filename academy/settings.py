@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "enrollments",
     "certificates",
     "partners",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -356,3 +357,5 @@ PARTNER_UPLOAD_MAX_UNPACKED_BYTES = env.int(
     "PARTNER_UPLOAD_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024
 )
 PARTNER_UPLOAD_MAX_ZIP_ENTRIES = env.int("PARTNER_UPLOAD_MAX_ZIP_ENTRIES", default=1000)
+# Report files (reports.ReportRun) are deleted this many days after they are ready.
+REPORT_FILES_EXPIRE_DAYS = env.int("REPORT_FILES_EXPIRE_DAYS", default=7)
