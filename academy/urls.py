@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("enrollments.api_urls")),
     path("", include("certificates.api_urls")),
     path("", include("partners.api_urls")),
+    path("", include("reports.api_urls")),
 ]
 
 urlpatterns = [

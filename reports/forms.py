@@ -28,7 +28,7 @@ class OrganisationChoiceField(forms.ModelChoiceField):
 class ReportFilterForm(forms.Form):
     """Organisation (with sub-units), period, skill area and level.
 
-    A training officer must choose one of their organisations (the first is the default);
+    A training officer chooses one of their organisations (the first is the default);
     KSG staff may leave it empty for the whole public service. An organisation outside the
     user's scope is refused like one that does not exist.
     """
@@ -61,7 +61,7 @@ class ReportFilterForm(forms.Form):
         if may_report_nationally(user):
             field.empty_label = _("All organisations (national)")
         else:
-            field.required = True
+            # Without a choice (an API call), a training officer's first organisation.
             field.empty_label = None
 
     def clean(self):

@@ -23,7 +23,7 @@ A skill area or level narrows the enrolments (by the course); the officers stay 
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext
 
@@ -157,3 +157,14 @@ def officers_without_training(filters: ReportFilters) -> QuerySet[OfficerProfile
     return registered_officers(filters).exclude(
         Exists(enrolments(filters).filter(own)) | Exists(completions(filters).filter(own))
     )
+
+
+def with_certificate_serial(enrolments: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
+    """``enrolments`` with ``certificate_serial``: the serial of the valid certificate (None
+    while it is being issued, or once revoked)."""
+    from certificates.models import Certificate
+
+    valid = Certificate.objects.filter(
+        enrollment_id=OuterRef("pk"), status=Certificate.Status.VALID
+    ).values("serial")[:1]
+    return enrolments.annotate(certificate_serial=Subquery(valid))
