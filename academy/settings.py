@@ -243,6 +243,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partners.tasks.schedule_reminders",
         "schedule": crontab(minute=10),
     },
+    # Report requests are rows first: this nudges again the runs whose message or worker was
+    # lost (a second message for a run is harmless). Their "ready" e-mails are outbox rows.
+    "resume-reports": {
+        "task": "reports.tasks.resume_reports",
+        "schedule": crontab(minute="*/5"),
+    },
+    "send-report-emails": {
+        "task": "reports.tasks.send_report_emails",
+        "schedule": 60.0,
+    },
+    # Report files are deleted REPORT_FILES_EXPIRE_DAYS after they are ready.
+    "expire-report-files": {
+        "task": "reports.tasks.expire_report_files",
+        "schedule": crontab(minute=20),
+    },
 }
 
 # --- E-mail -----------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("enrollments.urls")),
     path("", include("certificates.urls")),
     path("", include("partners.urls")),
+    path("", include("reports.urls_runs")),
     path("", courses_views.home, name="home"),
     path("", include("courses.urls")),
 ]

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from academy.audit import audit_record
 from academy.paging import page_links
 from academy.roles import is_facilitator, is_ksg_staff, role_required
+from academy.spreadsheets import neutralise
 from enrollments import results, services
 from enrollments import roster as roster_selectors
 from enrollments.forms_results import ResultForm
@@ -31,9 +32,6 @@ from enrollments.views_seats import quota_panel, seat_actions
 
 COHORTS_PER_PAGE = 25
 ROSTER_PER_PAGE = 50
-
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _page(items, request, per_page: int) -> Page:
@@ -131,14 +129,6 @@ def cohort_capacity(request, pk):
             messages.success(request, done)
             return redirect("enrollments:staff_roster", pk=cohort.pk)
     return _roster_page(request, cohort, capacity_form=form, status=400)
-
-
-def neutralise(value) -> str:
-    """The cell as text, with a leading quote when a spreadsheet would read it as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 class _Echo:

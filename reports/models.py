@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from academy.models import Organisation
 from courses.models import Level, SkillArea
+from enrollments.models import OutgoingEmail
 
 
 class Kind(models.TextChoices):
@@ -146,6 +147,19 @@ class ReportRun(ReportParameters):
     def __str__(self):
         return f"{self.get_kind_display()} {self.date_from} to {self.date_to} ({self.status})"
 
+    @property
+    def finished(self) -> bool:
+        return self.status not in self.UNFINISHED
+
+    @property
+    def percent(self) -> int:
+        """How much of the file is written, 0 to 100 (100 once ready)."""
+        if self.status in (self.Status.READY, self.Status.EXPIRED):
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(100, self.rows_done * 100 // self.rows_total)
+
 
 class ReportSubscription(ReportParameters):
     """An organisation's report, built and e-mailed every week or month to whoever subscribed.
@@ -198,3 +212,34 @@ class TrainingTarget(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.officers} by {self.deadline:%Y}"
+
+
+class ReportEmail(OutgoingEmail):
+    """An e-mail about a report run ("your report is ready"), written as a row in the
+    transaction that finishes the run and sent by ``enrollments.outbox`` (``reports.emails``):
+    none lost when the broker is down, none sent twice."""
+
+    class Kind(models.TextChoices):
+        READY = "ready", _("Report ready")
+
+    run = models.ForeignKey(
+        ReportRun, verbose_name=_("report run"), on_delete=models.CASCADE, related_name="emails"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.READY)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="report_emails",
+    )
+
+    class Meta:
+        verbose_name = _("report e-mail")
+        verbose_name_plural = _("report e-mails")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "kind"], name="report_email_one_per_run_kind")
+        ]
+        indexes = [models.Index(fields=["status", "id"])]
+
+    def __str__(self):
+        return f"{self.kind} {self.run_id} to {self.recipient_id}"
