@@ -258,6 +258,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.expire_report_files",
         "schedule": crontab(minute=20),
     },
+    # Subscribed reports of the week or month just ended, each morning in Nairobi; a run is
+    # unique for its subscription and period, so a repeated or missed morning is harmless.
+    "build-subscribed-reports": {
+        "task": "reports.tasks.build_subscribed_reports",
+        "schedule": crontab(minute=30, hour=6),
+    },
 }
 
 # --- E-mail -----------------------------------------------------------------------------------

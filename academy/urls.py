@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("certificates.urls")),
     path("", include("partners.urls")),
     path("", include("reports.urls_runs")),
+    path("", include("reports.urls_subscriptions")),
     path("", courses_views.home, name="home"),
     path("", include("courses.urls")),
 ]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from academy.models import User
 from courses.models import Level, SkillArea
 from reports.filters import ReportFilters, default_period
-from reports.models import Format, Kind
+from reports.models import Format, Kind, ReportSubscription
 from reports.selectors import may_report_nationally, reportable_organisations
 
 # A period longer than this is a mistake (and a very long report): ten years and a leap day.
@@ -103,3 +103,29 @@ class ReportRequestForm(ReportFilterForm):
     format = forms.ChoiceField(
         label=_("Format"), choices=Format.choices, widget=forms.RadioSelect, initial=Format.XLSX
     )
+
+
+class SubscriptionForm(forms.ModelForm):
+    """Subscribe to a report of an organisation, every week or every month."""
+
+    organisation = OrganisationChoiceField(label=_("Organisation"), queryset=None, required=False)
+
+    class Meta:
+        model = ReportSubscription
+        fields = ["organisation", "kind", "format", "frequency", "skill_area", "level"]
+        widgets = {"format": forms.RadioSelect, "frequency": forms.RadioSelect}
+
+    def __init__(self, data=None, *, user: User, **kwargs):
+        super().__init__(data, **kwargs)
+        self.user = user
+        field = self.fields["organisation"]
+        field.queryset = reportable_organisations(user)
+        if may_report_nationally(user):
+            field.empty_label = _("All organisations (national)")
+        else:
+            field.required = True
+            field.empty_label = None
+        self.fields["skill_area"].empty_label = _("All skill areas")
+        self.fields["level"].choices = [("", _("All levels")), *Level.choices]
+        self.fields["format"].initial = Format.XLSX
+        self.fields["frequency"].initial = ReportSubscription.Frequency.MONTHLY

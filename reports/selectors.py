@@ -31,6 +31,7 @@ from academy.models import Membership, OfficerProfile, Organisation, User
 from academy.roles import is_ksg_staff, organisation_scope
 from enrollments.models import Enrollment
 from reports.filters import ReportFilters
+from reports.models import ReportSubscription
 
 State = Enrollment.State
 
@@ -83,6 +84,23 @@ def home_organisation(user: User) -> Organisation | None:
     if may_report_nationally(user):
         return None
     return reportable_organisations(user).order_by("depth", "name").first()
+
+
+def subscriptions_of(user: User) -> QuerySet[ReportSubscription]:
+    """The user's own report subscriptions, active first."""
+    return (
+        ReportSubscription.objects.filter(owner=user)
+        .select_related("organisation", "skill_area")
+        .order_by("-is_active", "organisation__name", "kind", "pk")
+    )
+
+
+def subscription_of(user: User, pk: int) -> ReportSubscription:
+    """One of the user's own subscriptions; Http404 for anyone else's."""
+    subscription = subscriptions_of(user).filter(pk=pk).first()
+    if subscription is None:
+        raise Http404(gettext("You have no report subscription with this number."))
+    return subscription
 
 
 # --- What each figure counts -----------------------------------------------------------------

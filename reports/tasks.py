@@ -42,3 +42,11 @@ def send_report_emails() -> None:
     from reports.emails import send_pending
 
     send_pending()
+
+
+@shared_task(ignore_result=True)
+def build_subscribed_reports() -> None:
+    """Ask for the report of the last whole period of every subscription that lacks it."""
+    from reports.subscriptions import build_due_reports
+
+    build_due_reports()
