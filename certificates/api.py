@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
+from academy.api.errors import ErrorOutput
 from certificates import ratelimit, selectors
 from certificates.models import Certificate
 from certificates.rendering import ACADEMY
@@ -65,10 +66,6 @@ class CertificateOutput(serializers.Serializer):
         path = reverse(name, kwargs={"serial": certificate.serial})
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
-
-
-class ErrorOutput(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 @extend_schema(

@@ -9,14 +9,53 @@ organisation outside them is a 404, as if it did not exist.
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.http import FileResponse, Http404
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, pagination, serializers
+from rest_framework import generics, pagination, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from reports import selectors
-from reports.forms import ReportFilterForm
+from academy.api.errors import ErrorOutput
+from reports import runs, selectors, services
+from reports.forms import ReportFilterForm, ReportRequestForm
+from reports.models import Format, Kind, ReportRun
+
+# Names of the API's parameters, and the form fields they fill.
+PARAMETERS = {
+    "organisation": "organisation",
+    "from": "date_from",
+    "to": "date_to",
+    "skill_area": "skill_area",
+    "level": "level",
+    "kind": "kind",
+    "format": "format",
+}
+FIELDS = {field: name for name, field in PARAMETERS.items()}
+
+
+def _valid_form(form_class, request, data):
+    """The filters form, valid, for someone who may report; else the API's error: 403 for who
+    may not report, 404 for an organisation outside the user's, 400 with field errors."""
+    user = request.user
+    if not selectors.may_report(user):
+        raise PermissionDenied(_("Only training officers and KSG staff pull reports."))
+    organisation = data.get("organisation")
+    if organisation not in (None, ""):
+        try:
+            selectors.reportable_organisation(user, organisation)
+        except Http404:
+            raise NotFound(_("There is no organisation with this number for you.")) from None
+    form = form_class({field: data.get(name, "") for name, field in PARAMETERS.items()}, user=user)
+    if not form.is_valid():
+        raise ValidationError(
+            {FIELDS.get(field, field): errors for field, errors in form.errors.items()}
+        )
+    return form
 
 
 class CompletionCursorPagination(pagination.CursorPagination):
@@ -61,10 +100,6 @@ class CompletionOutput(serializers.Serializer):
     )
 
 
-class ErrorOutput(serializers.Serializer):
-    detail = serializers.CharField()
-
-
 @extend_schema(
     tags=["reports"],
     summary="Completions of your organisations' officers",
@@ -102,34 +137,8 @@ class CompletionsApi(generics.ListAPIView):
     pagination_class = CompletionCursorPagination
     filter_backends = []
 
-    # Query parameter names of the API, and the form fields they fill.
-    PARAMETERS = {
-        "organisation": "organisation",
-        "from": "date_from",
-        "to": "date_to",
-        "skill_area": "skill_area",
-        "level": "level",
-    }
-
     def get_queryset(self):
-        user = self.request.user
-        if not selectors.may_report(user):
-            raise PermissionDenied(_("Only training officers and KSG staff pull reports."))
-        params = self.request.query_params
-        organisation = params.get("organisation")
-        if organisation:
-            try:
-                selectors.reportable_organisation(user, organisation)
-            except Http404:
-                raise NotFound(_("There is no organisation with this number for you.")) from None
-        form = ReportFilterForm(
-            {field: params.get(name, "") for name, field in self.PARAMETERS.items()}, user=user
-        )
-        if not form.is_valid():
-            names = {field: name for name, field in self.PARAMETERS.items()}
-            raise ValidationError(
-                {names.get(field, field): errors for field, errors in form.errors.items()}
-            )
+        form = _valid_form(ReportFilterForm, self.request, self.request.query_params)
         return selectors.with_certificate_serial(
             selectors.completions(form.filters()).select_related(
                 "officer__officer_profile__organisation",
@@ -137,3 +146,167 @@ class CompletionsApi(generics.ListAPIView):
                 "cohort",
             )
         )
+
+
+# --- Report files ------------------------------------------------------------------------------
+
+
+class ReportRequestInput(serializers.Serializer):
+    """For the schema; the request is checked by ``ReportRequestForm``, like the page's."""
+
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    format = serializers.ChoiceField(choices=Format.choices)
+    organisation = serializers.IntegerField(
+        required=False,
+        help_text=_("Defaults to a training officer's organisation; KSG staff: none = national."),
+    )
+    from_ = serializers.DateField(required=False, help_text=_("First day (YYYY-MM-DD)."))
+    to = serializers.DateField(required=False, help_text=_("Last day (YYYY-MM-DD)."))
+    skill_area = serializers.SlugField(required=False)
+    level = serializers.ChoiceField(
+        choices=["foundation", "intermediate", "advanced"], required=False
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")  # "from" is a Python keyword
+        return fields
+
+
+class ReportRunOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    format = serializers.ChoiceField(choices=Format.choices)
+    organisation = serializers.IntegerField(source="organisation_id", allow_null=True)
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    skill_area = serializers.SlugField(source="skill_area.slug", allow_null=True, default=None)
+    level = serializers.CharField()
+    status = serializers.ChoiceField(choices=ReportRun.Status.choices)
+    percent = serializers.IntegerField(help_text=_("How much of the file is written, 0 to 100."))
+    rows_done = serializers.IntegerField()
+    rows_total = serializers.IntegerField(allow_null=True)
+    error = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    expires_at = serializers.DateTimeField(allow_null=True)
+    file_url = serializers.SerializerMethodField(
+        help_text=_("Download of the file once it is ready; null before and once it expired.")
+    )
+
+    def get_file_url(self, run) -> str | None:
+        if run.status != ReportRun.Status.READY or not run.file:
+            return None
+        path = reverse("api_report_file", kwargs={"pk": run.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+@extend_schema(
+    tags=["reports"],
+    summary="Ask for a report file",
+    description=(
+        "Queues a report (completions, enrolment status, summary by organisation and skill "
+        "area, officers with no training) as CSV, XLSX or PDF, built in the background. The "
+        "same request again while it is being built returns that run (200) instead of a new "
+        "one (202). Poll `GET /api/v1/reports/{id}/` until `status` is `ready`, then fetch "
+        "`file_url`. Files expire after the days the portal is configured for."
+    ),
+    request=ReportRequestInput,
+    responses={
+        200: OpenApiResponse(ReportRunOutput, description=_("The same request, still running.")),
+        202: OpenApiResponse(ReportRunOutput, description=_("Queued.")),
+        400: OpenApiResponse(description=_("A field is not valid, or the report is refused.")),
+        401: OpenApiResponse(ErrorOutput, description=_("Not signed in.")),
+        403: OpenApiResponse(ErrorOutput, description=_("Not a training officer or KSG staff.")),
+        404: OpenApiResponse(ErrorOutput, description=_("No such organisation for you.")),
+    },
+)
+class ReportRequestApi(APIView):
+    def post(self, request):
+        if not hasattr(request.data, "get"):
+            raise ValidationError({"detail": _("Send a JSON object of the report's fields.")})
+        form = _valid_form(ReportRequestForm, request, request.data)
+        data = form.cleaned_data
+        try:
+            run, created = services.report_request(
+                by=request.user, filters=form.filters(), kind=data["kind"], format=data["format"]
+            )
+        except services.ReportRefused as refusal:
+            raise ValidationError({"detail": refusal.message, "code": refusal.code}) from None
+        return Response(
+            ReportRunOutput(run, context={"request": request}).data,
+            status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK,
+        )
+
+
+@extend_schema(
+    tags=["reports"],
+    summary="A report file's progress",
+    description=_("Only the person who asked for the report sees it; anyone else gets a 404."),
+    responses={
+        200: ReportRunOutput,
+        401: OpenApiResponse(ErrorOutput, description=_("Not signed in.")),
+        403: OpenApiResponse(ErrorOutput, description=_("Not a training officer or KSG staff.")),
+        404: OpenApiResponse(ErrorOutput, description=_("No report with this number for you.")),
+    },
+)
+class ReportRunApi(APIView):
+    def get(self, request, pk):
+        run = _run_for(request, pk)
+        response = Response(ReportRunOutput(run, context={"request": request}).data)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+@extend_schema(
+    tags=["reports"],
+    summary="Download a report file",
+    responses={
+        (200, "text/csv"): OpenApiTypes.BINARY,
+        (200, "application/pdf"): OpenApiTypes.BINARY,
+        (
+            200,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ): OpenApiTypes.BINARY,
+        401: OpenApiResponse(ErrorOutput, description=_("Not signed in.")),
+        403: OpenApiResponse(ErrorOutput, description=_("Not a training officer or KSG staff.")),
+        404: OpenApiResponse(ErrorOutput, description=_("No report with this number for you.")),
+        409: OpenApiResponse(ErrorOutput, description=_("Not built yet, or it failed.")),
+        410: OpenApiResponse(ErrorOutput, description=_("The file has expired.")),
+    },
+)
+class ReportFileApi(APIView):
+    def get(self, request, pk):
+        run = _run_for(request, pk)
+        if run.status == ReportRun.Status.EXPIRED:
+            return Response(
+                {"detail": _("This report's file has expired: ask for it again.")},
+                status=status.HTTP_410_GONE,
+            )
+        if run.status != ReportRun.Status.READY or not run.file:
+            return Response(
+                {
+                    "detail": _("The file is not ready: its status is %(status)s.")
+                    % {"status": run.get_status_display()}
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        response = FileResponse(
+            run.file.open("rb"),
+            as_attachment=True,
+            filename=runs.filename(run),
+            content_type=runs.CONTENT_TYPES[run.format],
+        )
+        patch_cache_control(response, private=True, no_store=True)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+def _run_for(request, pk) -> ReportRun:
+    if not selectors.may_report(request.user):
+        raise PermissionDenied(_("Only training officers and KSG staff pull reports."))
+    try:
+        return runs.run_for(request.user, pk)
+    except Http404:
+        raise NotFound(_("There is no report with this number for you.")) from None
