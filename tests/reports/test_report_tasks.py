@@ -93,11 +93,13 @@ def test_a_failing_email_is_tried_again_later(world, hr_ict, mailoutbox):
 def test_the_beat_schedule_runs_the_sweeps(settings):
     from academy.celery import app
 
+    app.loader.import_default_modules()  # a worker's autodiscovery, whatever ran before
     schedule = settings.CELERY_BEAT_SCHEDULE
     for name, task in [
         ("resume-reports", "reports.tasks.resume_reports"),
         ("send-report-emails", "reports.tasks.send_report_emails"),
         ("expire-report-files", "reports.tasks.expire_report_files"),
+        ("build-subscribed-reports", "reports.tasks.build_subscribed_reports"),
     ]:
         assert schedule[name]["task"] == task
         assert task in app.tasks
