@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -63,6 +63,8 @@ class Table:
     rows: Callable[[], Iterator[tuple]]
     # The summary's last row is its totals: writers set it apart (bold, a rule above).
     has_totals_row: bool = False
+    # The query the rows come from, where it is one (the benchmark copies it with COPY).
+    queryset: QuerySet | None = None
 
 
 def table_for(kind: str, filters: ReportFilters) -> Table:
@@ -181,6 +183,7 @@ def _completions(filters: ReportFilters) -> Table:
         ],
         count=queryset.count,
         rows=rows,
+        queryset=queryset,
     )
 
 

@@ -1,0 +1,299 @@
+"""Completion reports at national scale, each against a baseline measured in the same run.
+
+    uv run --frozen python benchmarks/reports.py [--rounds 5]
+
+On the national data set of ``manage.py generate_load_data`` (300 organisations, 200,000
+officers, 1,000,000 enrolments, 500,000 completions; made first when the database has no
+officers), in one process on PostgreSQL:
+
+- **organisation dashboard**: ``reports.dashboard.dashboard_for`` for a large ministry (with its
+  sub-units) against hand-written SQL computing the same aggregates, one statement per figure
+  or breakdown, sent through a plain cursor. Target: at most 2x, and under a second.
+- **national dashboard**: the same for every organisation. Target: at most 2x its SQL.
+- **CSV export** of all 500,000 completions (``reports.writers.write_csv`` of the completions
+  table, to a file) against PostgreSQL's own ``COPY (the same query) TO STDOUT`` into a file.
+  Target: at least half its rows per second. Memory: the peak RSS of a fresh process exporting
+  100,000 and 500,000 rows; constant memory means the same peak for both.
+- **XLSX** of 100,000 completions (``reports.writers`` in write-only mode) against openpyxl's
+  write-only mode writing the same rows as the query gives them; peak RSS of a fresh process for
+  20,000 and 100,000 rows of each.
+
+Rounds alternate baseline and portal, so that the machine's drifting speed affects both alike;
+the report quotes medians and ratios. The dashboards' figures are compared with the SQL's, and
+the export's row counts with COPY's: a benchmark of wrong numbers would prove nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+RESULTS_DIR = BASE_DIR / "benchmarks" / "results"
+
+DATABASE_URL = os.environ.get(
+    "BENCH_REPORTS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/academy_load"
+)
+# Every completion of the data set lies in this period.
+EVERYTHING = (datetime.date(2020, 1, 1), datetime.date(2030, 12, 31))
+XLSX_ROWS = 100_000
+TARGET_DASHBOARD_RATIO = 2.0
+TARGET_CSV_RATIO = 0.5
+
+
+def setup_django(database_url: str) -> None:
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "academy.settings",
+            "DATABASE_URL": database_url,
+            "DEBUG": "False",
+            "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+            "REDIS_URL": "",
+            "CELERY_BROKER_URL": "",
+            "OPEN_BADGES_SIGNING_KEY": "",
+        }
+    )
+    import django
+
+    django.setup()
+
+
+def ensure_data(database_url: str) -> dict:
+    """The national data set: made here when the database has no officers yet."""
+    from django.core.management import call_command
+
+    from academy.models import OfficerProfile
+    from enrollments.models import Enrollment
+
+    call_command("migrate", verbosity=0)
+    if not OfficerProfile.objects.exists():
+        print("Generating the national data set (generate_load_data)…", flush=True)
+        call_command("generate_load_data")
+    return {
+        "officers": OfficerProfile.objects.count(),
+        "enrolments": Enrollment.objects.count(),
+        "completions": Enrollment.objects.filter(state="completed").count(),
+    }
+
+
+def alternate(baseline, portal, rounds: int) -> tuple[list[float], list[float]]:
+    """Seconds of each, ``rounds`` times, alternating which goes first."""
+    base, mine = [], []
+    for i in range(rounds):
+        pair = [(baseline, base), (portal, mine)]
+        for work, times in pair if i % 2 == 0 else reversed(pair):
+            started = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - started)
+    return base, mine
+
+
+def summary(base: list[float], mine: list[float], **extra) -> dict:
+    b, m = statistics.median(base), statistics.median(mine)
+    return {
+        "baseline_s": [round(x, 4) for x in base],
+        "portal_s": [round(x, 4) for x in mine],
+        "baseline_median_s": round(b, 4),
+        "portal_median_s": round(m, 4),
+        "ratio": round(m / b, 2),
+        **extra,
+    }
+
+
+# --- Exports ------------------------------------------------------------------------------------
+
+
+def national_filters():
+    from reports.filters import ReportFilters
+
+    return ReportFilters(organisation=None, date_from=EVERYTHING[0], date_to=EVERYTHING[1])
+
+
+def completions_table(limit: int | None = None):
+    """The completions report's table for every organisation; ``limit`` rows of it."""
+    import itertools
+
+    from reports.models import Kind
+    from reports.tables import table_for
+
+    table = table_for(Kind.COMPLETIONS, national_filters())
+    if limit is not None:
+        rows = table.rows
+        table.rows = lambda: itertools.islice(rows(), limit)
+        table.queryset = table.queryset[:limit]
+    return table
+
+
+def about(table):
+    from django.utils import timezone
+
+    from reports.writers import About
+
+    return About(
+        title=table.title,
+        organisation="All organisations",
+        filters=[],
+        generated_at=timezone.localtime().replace(tzinfo=None),
+    )
+
+
+def portal_export(format: str, limit: int | None = None) -> int:
+    """The portal writing the completions report to a scratch file; rows written."""
+    from reports.writers import write
+
+    table = completions_table(limit)
+    with tempfile.TemporaryFile() as out:
+        return write(format, table, out, about=about(table), progress=lambda done: None)
+
+
+def copy_export(limit: int | None = None) -> int:
+    """PostgreSQL's COPY of the completions report's query, as CSV, into a scratch file."""
+    from django.db import connection
+    from psycopg import ClientCursor
+
+    queryset = completions_table(limit).queryset
+    sql, params = queryset.query.sql_with_params()
+    connection.ensure_connection()
+    raw = connection.connection
+    statement = ClientCursor(raw).mogrify(sql, params)
+    lines = 0
+    with tempfile.TemporaryFile() as out, raw.cursor() as cursor:
+        with cursor.copy(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv, HEADER)") as copy:
+            for data in copy:
+                out.write(data)
+                lines += bytes(data).count(b"\n")
+    return lines - 1  # the heading (no value of the report has a line break)
+
+
+def openpyxl_export(limit: int) -> int:
+    """openpyxl's write-only mode writing the query's rows as they come: the XLSX baseline."""
+    from openpyxl import Workbook
+
+    queryset = completions_table(limit).queryset
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    rows = 0
+    for row in queryset.iterator(chunk_size=2000):
+        # openpyxl takes no time zones: the moments as naive, as the portal's writer has them.
+        sheet.append([v.replace(tzinfo=None) if isinstance(v, datetime.datetime) else v for v in row])
+        rows += 1
+    with tempfile.TemporaryFile() as out:
+        workbook.save(out)
+    return rows
+
+
+def peak_rss(what: str, rows: int) -> dict:
+    """The peak memory of a fresh process doing ``what`` for ``rows`` rows."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", what, str(rows), "--database-url", DATABASE_URL],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def child(what: str, rows: int) -> None:
+    setup_django(DATABASE_URL)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    work = {
+        "csv": lambda: portal_export("csv", rows),
+        "xlsx": lambda: portal_export("xlsx", rows),
+        "openpyxl": lambda: openpyxl_export(rows),
+    }[what]
+    written = work()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"rows": written, "start_mib": before // 1024, "peak_mib": peak // 1024}))
+
+
+def exports(rounds: int) -> dict:
+    rows = {}
+
+    def base():
+        rows["copy"] = copy_export()
+
+    def mine():
+        rows["portal"] = portal_export("csv")
+
+    base_s, mine_s = alternate(base, mine, rounds)
+    if rows["copy"] != rows["portal"]:
+        raise SystemExit(f"CSV rows differ: COPY {rows['copy']}, portal {rows['portal']}")
+    n = rows["portal"]
+    csv = summary(base_s, mine_s, rows=n)
+    csv["baseline_rows_per_s"] = round(n / csv["baseline_median_s"])
+    csv["portal_rows_per_s"] = round(n / csv["portal_median_s"])
+    csv["rows_per_s_ratio"] = round(csv["portal_rows_per_s"] / csv["baseline_rows_per_s"], 2)
+    csv["memory"] = {"100000": peak_rss("csv", 100_000), str(n): peak_rss("csv", n)}
+    print(
+        f"CSV of {n:,} completions: COPY {csv['baseline_rows_per_s']:,} rows/s, portal "
+        f"{csv['portal_rows_per_s']:,} rows/s ({csv['rows_per_s_ratio']}x; target ≥ "
+        f"{TARGET_CSV_RATIO}); peak RSS {csv['memory']['100000']['peak_mib']} MiB for 100,000 "
+        f"rows, {csv['memory'][str(n)]['peak_mib']} MiB for {n:,}",
+        flush=True,
+    )
+
+    def base_xlsx():
+        rows["openpyxl"] = openpyxl_export(XLSX_ROWS)
+
+    def mine_xlsx():
+        rows["xlsx"] = portal_export("xlsx", XLSX_ROWS)
+
+    base_s, mine_s = alternate(base_xlsx, mine_xlsx, max(1, rounds // 2))
+    xlsx = summary(base_s, mine_s, rows=rows["xlsx"])
+    xlsx["memory"] = {
+        name: {str(n): peak_rss(name, n) for n in (20_000, XLSX_ROWS)}
+        for name in ("openpyxl", "xlsx")
+    }
+    memory = xlsx["memory"]
+    print(
+        f"XLSX of {XLSX_ROWS:,} completions: openpyxl write-only {xlsx['baseline_median_s']} s, "
+        f"portal {xlsx['portal_median_s']} s ({xlsx['ratio']}x); peak RSS 20,000 → 100,000 rows:"
+        f" openpyxl {memory['openpyxl']['20000']['peak_mib']} → "
+        f"{memory['openpyxl'][str(XLSX_ROWS)]['peak_mib']} MiB, portal "
+        f"{memory['xlsx']['20000']['peak_mib']} → {memory['xlsx'][str(XLSX_ROWS)]['peak_mib']} MiB",
+        flush=True,
+    )
+    return {"csv": csv, "xlsx": xlsx}
+
+
+def main():
+    global DATABASE_URL
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=DATABASE_URL)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--child", nargs=2, metavar=("WHAT", "ROWS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    DATABASE_URL = args.database_url
+    if args.child:
+        child(args.child[0], int(args.child[1]))
+        return
+    setup_django(DATABASE_URL)
+    from benchmarks.catalogue import machine
+
+    data = ensure_data(DATABASE_URL)
+    print(f"Data: {data}", flush=True)
+    results = {
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "load_average": os.getloadavg(),
+        "data": data,
+        "rounds": args.rounds,
+    }
+    results.update(exports(args.rounds))
+    RESULTS_DIR.mkdir(exist_ok=True)
+    (RESULTS_DIR / "reports-latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(f"Results in {RESULTS_DIR / 'reports-latest.json'}")
+
+
+if __name__ == "__main__":
+    main()
