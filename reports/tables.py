@@ -63,6 +63,8 @@ class Table:
     rows: Callable[[], Iterator[tuple]]
     # The summary's last row is its totals: writers set it apart (bold, a rule above).
     has_totals_row: bool = False
+    # A name short enough for a spreadsheet's tab (at most 31 characters).
+    short_title: str = ""
     # The query the rows come from, where it is one (the benchmark copies it with COPY).
     queryset: QuerySet | None = None
 
@@ -165,6 +167,7 @@ def _completions(filters: ReportFilters) -> Table:
     return Table(
         kind=Kind.COMPLETIONS,
         title=str(Kind.COMPLETIONS.label),
+        short_title=_("Completions"),
         columns=[
             Column(_("Officer")),
             Column(_("Personal number")),
@@ -248,6 +251,7 @@ def _enrolment_status(filters: ReportFilters) -> Table:
     return Table(
         kind=Kind.ENROLMENT_STATUS,
         title=str(Kind.ENROLMENT_STATUS.label),
+        short_title=_("Enrolment status"),
         columns=[
             Column(_("Officer")),
             Column(_("Personal number")),
@@ -346,6 +350,7 @@ def _summary(filters: ReportFilters) -> Table:
     return Table(
         kind=Kind.SUMMARY,
         title=str(Kind.SUMMARY.label),
+        short_title=_("Summary"),
         columns=[
             Column(_("Organisation")),
             Column(_("Skill area")),
@@ -395,6 +400,7 @@ def _no_training(filters: ReportFilters) -> Table:
     return Table(
         kind=Kind.NO_TRAINING,
         title=str(Kind.NO_TRAINING.label),
+        short_title=_("No training"),
         columns=[
             Column(_("Officer")),
             Column(_("Personal number")),

@@ -15,9 +15,14 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO
+
+from django.template.loader import render_to_string
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from academy.spreadsheets import neutralise
 from reports.models import Format
@@ -81,6 +86,142 @@ def write_csv(table: Table, out: BinaryIO, *, about: About, progress: Progress) 
     return done
 
 
+# --- XLSX -------------------------------------------------------------------------------------
+
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+_WIDTHS = {Type.TEXT: 28, Type.DATE: 12, Type.DATETIME: 17, Type.NUMBER: 10}
+
+
+def write_xlsx(table: Table, out: BinaryIO, *, about: About, progress: Progress) -> int:
+    """A workbook in openpyxl's write-only mode (rows go to disk as they come): a first sheet
+    "About" (organisation, filters, when, how many rows), then the table with a bold heading
+    row, dates as dates and numbers as numbers."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    workbook = Workbook(write_only=True)
+
+    def strong(sheet, value):
+        cell = WriteOnlyCell(sheet, value=neutralise(value))
+        cell.font = bold
+        return cell
+
+    info = workbook.create_sheet(_sheet_title(_("About")))
+    info.column_dimensions["A"].width = 24
+    info.column_dimensions["B"].width = 60
+    info.append([strong(info, about.title)])
+    info.append([neutralise(about.organisation)])
+    info.append([])
+    for label, value in about.filters:
+        info.append([strong(info, label), neutralise(value)])
+    generated = WriteOnlyCell(info, value=about.generated_at)
+    generated.number_format = DATETIME_FORMAT
+    info.append([strong(info, _("Generated at (Nairobi)")), generated])
+    info.append([strong(info, _("Rows")), about.rows])
+
+    sheet = workbook.create_sheet(_sheet_title(table.short_title or table.title))
+    for index, column in enumerate(table.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS[column.type]
+    sheet.freeze_panes = "A2"
+    sheet.append([strong(sheet, column.label) for column in table.columns])
+
+    types = [column.type for column in table.columns]
+    texts = [kind is Type.TEXT for kind in types]
+    dated = [kind in (Type.DATE, Type.DATETIME) for kind in types]
+    formats = [DATETIME_FORMAT if kind is Type.DATETIME else DATE_FORMAT for kind in types]
+
+    def cells(row, *, totals=False):
+        values = [neutralise(v) if text else v for text, v in zip(texts, row, strict=True)]
+        if not totals and not any(d and v is not None for d, v in zip(dated, row, strict=True)):
+            return values
+        out = []
+        for value, is_date, number_format in zip(values, dated, formats, strict=True):
+            cell = WriteOnlyCell(sheet, value=value)
+            if is_date:
+                cell.number_format = number_format
+            if totals:
+                cell.font = bold
+            out.append(cell)
+        return out
+
+    done = 0
+    for row, last in _mark_last(table.rows(), table.has_totals_row):
+        sheet.append(cells(row, totals=last))
+        done += 1
+        progress(done)
+    workbook.save(out)
+    return done
+
+
+def _mark_last(rows, wanted: bool):
+    """Each row with whether it is the last (always False unless ``wanted``)."""
+    if not wanted:
+        yield from ((row, False) for row in rows)
+        return
+    previous = _NOTHING = object()
+    for row in rows:
+        if previous is not _NOTHING:
+            yield previous, False
+        previous = row
+    if previous is not _NOTHING:
+        yield previous, True
+
+
+def _sheet_title(title: str) -> str:
+    # Excel's rules: at most 31 characters, none of []:*?/\
+    return re.sub(r"[\[\]:*?/\\]", "", str(title))[:31] or "Report"
+
+
+# --- PDF --------------------------------------------------------------------------------------
+
+
+def _pdf_converter(kind: Type) -> Callable:
+    if kind is Type.DATETIME:
+        return lambda value: "" if value is None else value.strftime("%Y-%m-%d %H:%M")
+    if kind is Type.DATE:
+        return lambda value: "" if value is None else value.isoformat()
+    if kind is Type.NUMBER:
+        return lambda value: (
+            "" if value is None else formats.number_format(value, force_grouping=True)
+        )
+    return lambda value: "" if value is None else str(value)
+
+
+def write_pdf(table: Table, out: BinaryIO, *, about: About, progress: Progress) -> int:
+    """A4 landscape pages (``templates/reports/pdf/report.html``): the organisation, the filters,
+    when, the dashboard's headline figures, then the table, its heading repeated on every page.
+    The rows are held in memory to lay them out: ``services.PDF_MAX_ROWS`` bounds them."""
+    from weasyprint import HTML
+
+    from certificates.rendering import font_config
+
+    converters = [_pdf_converter(column.type) for column in table.columns]
+    rows = []
+    for row in table.rows():
+        rows.append([convert(v) for convert, v in zip(converters, row, strict=True)])
+        progress(len(rows))
+    totals = rows.pop() if table.has_totals_row and rows else None
+    html = render_to_string(
+        "reports/pdf/report.html",
+        {
+            "about": about,
+            "columns": table.columns,
+            "numeric": [column.type is Type.NUMBER for column in table.columns],
+            "rows": rows,
+            "totals": totals,
+            "kind": table.kind,
+        },
+    )
+    HTML(string=html).write_pdf(target=out, font_config=font_config())
+    return len(rows) + (totals is not None)
+
+
 WRITERS: dict[str, Callable[..., int]] = {
     Format.CSV: write_csv,
+    Format.XLSX: write_xlsx,
+    Format.PDF: write_pdf,
 }
