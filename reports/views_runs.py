@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from academy.paging import page_links
 from academy.roles import role_required
 from reports import runs, selectors, services
+from reports.filters import default_period
 from reports.forms import ReportRequestForm
 from reports.models import ReportRun
 
@@ -77,7 +79,9 @@ def run_request(request):
                 return redirect("report_runs:run", pk=run.pk)
         status = 400
     else:
-        initial = {
+        start, end = default_period(timezone.localdate())
+        initial = {"date_from": start.isoformat(), "date_to": end.isoformat()}
+        initial |= {
             field: request.GET[param]
             for param, field in _FROM_DASHBOARD.items()
             if request.GET.get(param)

@@ -63,9 +63,10 @@ def test_a_training_officer_requests_an_xlsx_watches_it_build_and_downloads_it(
     # The worker finishes the file.
     ReportRun.objects.filter(pk=run.pk).update(status=Status.QUEUED)
     assert runs.report_build(run_id=run.pk).status == Status.READY
-    link = page.get_by_role("link", name="Download completions-ministry-ict-2026-01-01-2026-03-31")
+    link = page.get_by_role("link", name="Download the report (Excel (XLSX)")
     expect(link).to_be_visible(timeout=6000)
     assert page.locator('meta[http-equiv="refresh"]').count() == 0
+    expect(page.get_by_text("completions-ministry-ict-2026-01-01-2026-03-31.xlsx")).to_be_visible()
     screenshot(page, "3-ready")
 
     with page.expect_download() as waiting:

@@ -127,6 +127,18 @@ def test_the_dashboards_filters_carry_over_to_the_form(client, world, hr_ict):
     }
 
 
+def test_the_form_opens_on_the_financial_year_so_far(client, world, hr_ict):
+    from reports.filters import default_period
+
+    client.force_login(hr_ict)
+    start, end = default_period(timezone.localdate())
+    form = client.get(url("request")).context["form"]
+    assert (form.initial["date_from"], form.initial["date_to"]) == (
+        start.isoformat(),
+        end.isoformat(),
+    )
+
+
 def test_asking_queues_the_run_and_opens_its_page(client, world, hr_ict):
     client.force_login(hr_ict)
     response = client.post(url("request"), form_data(world))

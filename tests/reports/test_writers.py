@@ -126,7 +126,7 @@ def test_xlsx_status_report_has_dates_and_times(world, hr_ict):
     book = workbook(build(hr_ict, q1(world), Kind.ENROLMENT_STATUS, Format.XLSX))
     row = next(book["Enrolment status"].iter_rows(min_row=2))
     assert row[6].value == datetime.datetime(2026, 3, 30)
-    assert row[11].is_date and row[11].number_format == "yyyy-mm-dd hh:mm"
+    assert row[11].is_date and row[11].number_format == "yyyy-mm-dd h:mm:ss"
 
 
 # --- PDF --------------------------------------------------------------------------------------
