@@ -25,13 +25,21 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from academy.models import Organisation
-from certificates.models import Certificate
 from courses.models import Level, SkillArea
 from enrollments.models import Enrollment
 from reports import selectors
@@ -102,12 +110,17 @@ def headline(filters: ReportFilters) -> dict[str, int | float | None]:
 
 
 def _completions(filters: ReportFilters) -> Table:
-    current_certificate = Certificate.objects.filter(
-        enrollment=OuterRef("pk"), status=Certificate.Status.VALID
-    ).values("serial")[:1]
+    # Every value is ready in the database's answer (the day in Nairobi, the skill area's name
+    # and the level's label in the reader's language), so rows go from the cursor to the file
+    # untouched: half a million of them in a few seconds.
     queryset = (
-        selectors.completions(filters)
-        .annotate(certificate=Subquery(current_certificate))
+        selectors.with_certificate_serial(selectors.completions(filters))
+        .annotate(
+            completed_on=TruncDate("result_recorded_at", tzinfo=nairobi()),
+            area=_skill_area_name("course__skill_area__"),
+            level_label=_level_label("course__level"),
+            serial=Coalesce("certificate_serial", Value("")),
+        )
         .order_by("result_recorded_at", "pk")
         .values_list(
             "officer__full_name",
@@ -115,54 +128,20 @@ def _completions(filters: ReportFilters) -> Table:
             "officer__officer_profile__organisation__name",
             "course__code",
             "course__title",
-            "course__skill_area__name",
-            "course__skill_area__name_sw",
-            "course__level",
+            "area",
+            "level_label",
             "cohort__code",
             "cohort__starts_on",
             "cohort__ends_on",
-            "result_recorded_at",
+            "completed_on",
             "score",
             "course__cpd_hours",
-            "certificate",
+            "serial",
         )
     )
-    levels, kiswahili, zone = _level_labels(), _kiswahili(), nairobi()
 
     def rows():
-        for (
-            name,
-            number,
-            organisation,
-            code,
-            title,
-            area,
-            area_sw,
-            level,
-            cohort,
-            starts,
-            ends,
-            recorded,
-            score,
-            hours,
-            serial,
-        ) in queryset.iterator(chunk_size=CHUNK):
-            yield (
-                name,
-                number,
-                organisation,
-                code,
-                title,
-                (area_sw or area) if kiswahili else area,
-                levels.get(level, level),
-                cohort,
-                starts,
-                ends,
-                recorded.astimezone(zone).date(),
-                score,
-                hours,
-                serial or "",
-            )
+        return queryset.iterator(chunk_size=CHUNK)
 
     return Table(
         kind=Kind.COMPLETIONS,
@@ -428,6 +407,22 @@ _TABLES: dict[str, Callable[[ReportFilters], Table]] = {
 
 def _officers(enrolments) -> int:
     return enrolments.values("officer").distinct().count()
+
+
+def _skill_area_name(prefix: str):
+    """The skill area's name in the reader's language, as a database expression."""
+    if _kiswahili():
+        return Coalesce(NullIf(f"{prefix}name_sw", Value("")), f"{prefix}name")
+    return F(f"{prefix}name")
+
+
+def _level_label(field: str):
+    """The level's label in the reader's language, as a database expression."""
+    return Case(
+        *(When(**{field: value}, then=Value(label)) for value, label in _level_labels().items()),
+        default=F(field),
+        output_field=CharField(),
+    )
 
 
 def _kiswahili() -> bool:

@@ -122,7 +122,7 @@ def test_a_subscriber_who_lost_the_role_gets_no_more_reports(world, hr_ict):
 def test_a_real_worker_sends_the_scheduled_report_once_per_period(
     world, hr_ict, celery_worker_thread
 ):
-    subscribe(hr_ict, world.ministry, Frequency.MONTHLY, format=Format.CSV)
+    subscribe(hr_ict, world.ministry, Frequency.MONTHLY, format=Format.XLSX)
     from reports.tasks import build_subscribed_reports
 
     def ready_emails():
