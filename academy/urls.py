@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("enrollments.urls")),
     path("", include("certificates.urls")),
     path("", include("partners.urls")),
+    path("reports/", include("reports.urls")),
     path("", courses_views.home, name="home"),
     path("", include("courses.urls")),
 ]

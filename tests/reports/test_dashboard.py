@@ -314,9 +314,7 @@ def test_the_national_view_measures_against_the_latest_target(world):
 
 def test_the_target_counts_everyone_trained_up_to_the_end_of_the_period(world):
     # From February only, in one skill area: still everyone who completed by 31 March.
-    later = q1(
-        world, None, date_from=datetime.date(2026, 2, 1), skill_area=world.planning
-    )
+    later = q1(world, None, date_from=datetime.date(2026, 2, 1), skill_area=world.planning)
     assert dashboard_for(later).target.trained == 4
     april = q1(world, None, date_to=datetime.date(2026, 4, 30))
     assert dashboard_for(april).target.trained == 5  # and Owino
