@@ -113,7 +113,7 @@ GUTTER = 15.0  # per cent of the width on the left for the tick labels
 MONTH_LABEL_Y = BASELINE + 18
 YEAR_LABEL_Y = BASELINE + 34
 MONTH_CHART_HEIGHT = BASELINE + 42
-MOST_LABELS = 12  # month labels written at most (every n-th month on a long period)
+MOST_LABELS = 8  # month labels written at most (every n-th month): they fit a phone
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ numbers written the same in both languages, and partials that render on their ow
 report includes them)."""
 
 import datetime
+import io
 import re
 
 import pytest
@@ -196,3 +197,24 @@ def test_percentages():
     assert percent(0) == "0%"
     assert percent(4 / 3000) == "less than 0.1%"
     assert percent(None) == ""
+
+
+def test_the_charts_render_in_a_pdf_as_they_do_on_the_page():
+    """WeasyPrint draws the partials as they are (the PDF report includes them)."""
+    from pypdf import PdfReader
+    from weasyprint import HTML
+
+    bar = charts.bar_chart(
+        id="b", title="t", description="d", items=[("Job group K", 1200), ("Job group L", 3)]
+    )
+    month = charts.month_chart(
+        id="m", title="t", description="d", months=MONTHS, series=[("Completions", [2, 0, 1])]
+    )
+    html = render_to_string("reports/_bar_chart.html", {"chart": bar}) + render_to_string(
+        "reports/_month_chart.html", {"chart": month}
+    )
+    pdf = HTML(string=f"<html><body>{html}</body></html>").write_pdf()
+
+    words = PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split()
+    for word in ("Job", "1,200", "Completions", "Jan", "Feb", "Mar", "2026"):
+        assert word in words

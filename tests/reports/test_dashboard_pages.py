@@ -126,6 +126,13 @@ def test_ksg_staff_open_on_the_national_view_with_the_target(client, world, ksg_
     assert reverse("admin:reports_trainingtarget_changelist") in response.content.decode()
 
 
+def test_without_a_target_the_national_view_says_where_to_set_one(client, world, ksg_staff):
+    TrainingTarget.objects.all().delete()
+    response = page(client, ksg_staff, **Q1)
+    assert "No national target of public servants to train is set" in text(response)
+    assert reverse("admin:reports_trainingtarget_add") in response.content.decode()
+
+
 def test_ksg_staff_may_choose_any_organisation(client, world, ksg_staff):
     response = page(client, ksg_staff, organisation=world.treasury.pk, **Q1)
     assert response.status_code == 200
