@@ -14,13 +14,15 @@ Python only files the groups (a few hundred rows), never the enrolments.
 The queries, whatever the size of the data (3 for an organisation, 5 for the national view;
 one more on PostgreSQL, which turns JIT compilation off for the statement):
 
-1. the rows of the "by sub-unit" breakdown: the organisation and its direct children, or the
-   top-level organisations for the national view;
-2. the skill areas (their names in both languages);
-3. the statement: totals, and breakdowns by sub-unit, job group, gender, county of the duty
+1. the statement: totals, and breakdowns by sub-unit, job group, gender, county of the duty
    station, skill area and level, and month;
+2. the rows of the "by sub-unit" breakdown: the organisation and its direct children, or the
+   top-level organisations for the national view;
+3. the skill areas (their names in both languages);
 4. (national view) the latest national training target, and 5. the public servants it has
    reached: officers with at least one completion recorded up to the end of the period.
+
+``dashboard_for(filters)`` is all a page, a PDF report or a benchmark needs to call.
 """
 
 from __future__ import annotations
@@ -183,7 +185,7 @@ def _by_unit(filters: ReportFilters, groups: Groups) -> tuple[list[Row], int]:
     # Officers of an organisation under none of those listed (a public-service agency under
     # KSG, say) are still in the totals.
     if groups:
-        rows.append(Row(label=_("Other organisations"), figures=sum_of(groups.values())))
+        rows.append(Row(label=_("Other organisations"), figures=_sum_of(groups.values())))
     return rows, left_out
 
 
@@ -249,7 +251,7 @@ def _by_month(filters: ReportFilters, groups: Groups) -> list[Month]:
     ]
 
 
-def sum_of(figures) -> Figures:
+def _sum_of(figures) -> Figures:
     totals = [0] * len(MEASURES)
     for each in figures:
         for n, measure in enumerate(MEASURES):

@@ -152,6 +152,24 @@ def test_the_national_view_lists_the_top_level_organisations_with_officers(world
     assert dashboard.units_without_figures == 0
 
 
+def test_officers_under_an_organisation_not_reported_on_are_still_counted(world, ksg):
+    """An agency under KSG: KSG is no row of the national view, its agency's officers are."""
+    from academy.models import Organisation
+    from tests.factories import OrganisationFactory
+
+    agency = OrganisationFactory(parent=ksg, name="An agency", kind=Organisation.Kind.AGENCY)
+    agent = OfficerProfileFactory(organisation=agency, user=UserFactory(email="a@example.go.ke"))
+    OfficerProfile.objects.filter(pk=agent.pk).update(created_at=eat(2025, 6, 1, 9, 0))
+
+    dashboard = dashboard_for(q1(world, None))
+
+    rows = by_label(dashboard.by_unit)
+    assert "Kenya School of Government" not in rows
+    assert rows["Other organisations"].registered == 1
+    assert dashboard.totals.registered == 8
+    assert sum_figures(dashboard.by_unit) == dashboard.totals
+
+
 # --- The other breakdowns ------------------------------------------------------------------------
 
 
