@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("enrollments.urls")),
     path("", include("certificates.urls")),
     path("", include("partners.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("reports.urls_runs")),
     path("", include("reports.urls_subscriptions")),
     path("", courses_views.home, name="home"),
