@@ -32,7 +32,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, fields
 
 from django.db import connections, transaction
-from django.db.models import Count, DateField, F, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Cast, Greatest, Substr, TruncMonth
 from django.utils.translation import gettext as _
 
@@ -239,7 +248,12 @@ def _by_month(filters: ReportFilters, groups: Groups) -> list[Month]:
     """Each month of the period, with its completions and the seats of the cohorts starting
     in it; a month with neither is there with zeros."""
     # The statement gives keys as text: the months are ISO dates ("2026-01-01").
-    by_month = {datetime.date.fromisoformat(month): each for (month,), each in groups.items()}
+    # (Enrolments without a result have no month of result: they are in no month's count.)
+    by_month = {
+        datetime.date.fromisoformat(month): each
+        for (month,), each in groups.items()
+        if month is not None
+    }
     empty = Figures()
     return [
         Month(
@@ -263,42 +277,51 @@ def _sum_of(figures) -> Figures:
 
 MEASURES = [f.name for f in fields(Figures)]
 
-# Each measure: the selector queryset it aggregates (a common table expression), and how.
+# Each measure: the expression it aggregates (a common table expression), and how. The
+# enrolments of the period are read once; each carries the selectors' conditions as flags
+# (a seat, a place in line, a result, a completion), and each measure counts the flagged ones.
 AGGREGATES = {
     "registered": ("registered", "COUNT(*)"),
     "no_training": ("no_training", "COUNT(*)"),
-    "enrolled": ("enrolments", "COUNT(DISTINCT c_officer)"),
-    "seats": ("enrolments", "COUNT(*)"),
-    "waiting": ("waiting", "COUNT(DISTINCT c_officer)"),
-    "results": ("results", "COUNT(*)"),
-    "completions": ("completions", "COUNT(*)"),
-    "completed": ("completions", "COUNT(DISTINCT c_officer)"),
-    "cpd_hours": ("completions", "COALESCE(SUM(c_cpd_hours), 0)"),
+    "enrolled": ("period", "COUNT(DISTINCT c_officer) FILTER (WHERE c_seat)"),
+    "seats": ("period", "COUNT(*) FILTER (WHERE c_seat)"),
+    "waiting": ("period", "COUNT(DISTINCT c_officer) FILTER (WHERE c_waiting)"),
+    "results": ("period", "COUNT(*) FILTER (WHERE c_result)"),
+    "completions": ("period", "COUNT(*) FILTER (WHERE c_completion)"),
+    "completed": ("period", "COUNT(DISTINCT c_officer) FILTER (WHERE c_completion)"),
+    "cpd_hours": ("period", "COALESCE(SUM(c_cpd_hours) FILTER (WHERE c_completion), 0)"),
 }
-# Officers without training are the selector's, but their sub-unit, job group… are read
-# from their row of "registered" (grouping the selector's own rows by them misleads
-# PostgreSQL's planner into nested loops over every organisation nationally).
+# Officers without training (``selectors.officers_without_training``): registered, and
+# neither holding a seat nor completing in the period; read from the two expressions above
+# rather than scanning the enrolments a second time.
 SOURCES = {
-    "no_training": "no_training JOIN registered AS r ON r.c_officer = no_training.c_officer",
+    "no_training": (
+        "registered WHERE NOT EXISTS (SELECT 1 FROM period WHERE period.c_officer = "
+        "registered.c_officer AND (period.c_seat OR period.c_completion))"
+    ),
 }
 
-# Each breakdown: what it groups by (columns of the expressions) and which measures it has.
+ENROLMENT_MEASURES = ["enrolled", "seats", "completions", "completed", "cpd_hours"]
+# Each breakdown: what it groups by (columns of the expressions) and which measures, in one
+# or more parts (the months: seats by the month their cohort starts in, completions by the
+# month of their result).
 BREAKDOWNS = {
-    "total": ([], MEASURES),
-    "unit": (["c_unit"], MEASURES),
-    "job_group": (["c_job_group"], MEASURES),
-    "gender": (["c_gender"], MEASURES),
-    "county": (
-        ["c_county"],
-        ["registered", "enrolled", "seats", "completions", "completed", "cpd_hours"],
-    ),
-    "skill_area": (
-        ["c_skill_area", "c_level"],
-        ["enrolled", "seats", "completions", "completed", "cpd_hours"],
-    ),
-    "month": (["c_month"], ["seats", "completions"]),
+    "total": [([], MEASURES)],
+    "unit": [(["c_unit"], MEASURES)],
+    "job_group": [(["c_job_group"], MEASURES)],
+    "gender": [(["c_gender"], MEASURES)],
+    "county": [
+        (["c_county"], ["registered", "enrolled", "seats", "completions", "completed", "cpd_hours"])
+    ],
+    "skill_area": [
+        (
+            ["c_skill_area", "c_level"],
+            ["enrolled", "seats", "completions", "completed", "cpd_hours"],
+        )
+    ],
+    "month": [(["c_seat_month"], ["seats"]), (["c_result_month"], ["completions"])],
 }
-KEYS = max(len(keys) for keys, _measures in BREAKDOWNS.values())
+KEYS = max(len(keys) for parts in BREAKDOWNS.values() for keys, _measures in parts)
 
 
 def _groups(filters: ReportFilters) -> dict[str, Groups]:
@@ -317,7 +340,7 @@ def _groups(filters: ReportFilters) -> dict[str, Groups]:
         cursor.execute(statement, params)
         rows = cursor.fetchall()
     for breakdown, *rest in rows:
-        key = tuple(rest[: len(BREAKDOWNS[breakdown][0])])
+        key = tuple(rest[: len(BREAKDOWNS[breakdown][0][0])])
         values = sums[breakdown].setdefault(key, [0] * len(MEASURES))
         for n, value in enumerate(rest[KEYS:]):
             values[n] += value or 0
@@ -331,7 +354,8 @@ def _groups(filters: ReportFilters) -> dict[str, Groups]:
 
 
 def _expressions(filters: ReportFilters) -> dict[str, QuerySet]:
-    """Each selector queryset with the columns the breakdowns group its rows by."""
+    """The registered officers and the enrolments of the period, with the columns the
+    breakdowns group their rows by and, for the enrolments, the selectors' conditions."""
     organisation = filters.organisation
     # The sub-unit: the prefix of the path that names the organisation's child (nationally,
     # the top-level organisation). An officer of the organisation itself has a shorter path,
@@ -346,9 +370,9 @@ def _expressions(filters: ReportFilters) -> dict[str, QuerySet]:
             "county": F(f"{via}duty_station__name"),
         }
 
-    via = "officer__officer_profile__"
-    enrolment = {"officer": F("officer_id"), **officer(via)}
-    course = {"skill_area": F("course__skill_area_id"), "level": F("course__level")}
+    def flag(condition: Q) -> ExpressionWrapper:
+        return ExpressionWrapper(condition, output_field=BooleanField())
+
     # A cohort that started before the period counts in the period's first month.
     starts = Greatest("cohort__starts_on", Value(filters.date_from), output_field=DateField())
     recorded = TruncMonth("result_recorded_at", tzinfo=nairobi(), output_field=DateField())
@@ -361,18 +385,21 @@ def _expressions(filters: ReportFilters) -> dict[str, QuerySet]:
         "registered": _columns(
             selectors.registered_officers(filters), {"officer": F("user_id"), **officer("")}
         ),
-        "no_training": _columns(
-            selectors.officers_without_training(filters), {"officer": F("user_id")}
-        ),
-        "enrolments": _columns(
-            selectors.enrolments(filters),
-            {**enrolment, **course, "month": starts},
-        ),
-        "waiting": _columns(selectors.waiting(filters), enrolment),
-        "results": _columns(selectors.results(filters), enrolment),
-        "completions": _columns(
-            selectors.completions(filters),
-            {**enrolment, **course, "month": recorded, "cpd_hours": F("course__cpd_hours")},
+        "period": _columns(
+            selectors.enrolments_of_period(filters),
+            {
+                "officer": F("officer_id"),
+                **officer("officer__officer_profile__"),
+                "skill_area": F("course__skill_area_id"),
+                "level": F("course__level"),
+                "cpd_hours": F("course__cpd_hours"),
+                "seat_month": starts,
+                "result_month": recorded,
+                "seat": flag(selectors.holds_seat(filters)),
+                "waiting": flag(selectors.is_waiting(filters)),
+                "result": flag(selectors.is_result(filters)),
+                "completion": flag(selectors.is_completion(filters)),
+            },
         ),
     }
 
@@ -393,20 +420,21 @@ def _statement(expressions: dict[str, QuerySet], connection) -> tuple[str, list]
         ctes.append(f"{name} AS ({sql})")
         params.extend(cte_params)
     selects = []
-    for breakdown, (keys, measures) in BREAKDOWNS.items():
-        for source in dict.fromkeys(AGGREGATES[measure][0] for measure in measures):
-            columns = [
-                f"'{breakdown}'",
-                *(f"CAST({key} AS TEXT)" for key in keys),
-                *(["CAST(NULL AS TEXT)"] * (KEYS - len(keys))),
-                *(
-                    AGGREGATES[measure][1]
-                    if measure in measures and AGGREGATES[measure][0] == source
-                    else "0"
-                    for measure in MEASURES
-                ),
-            ]
-            group_by = f" GROUP BY {', '.join(keys)}" if keys else ""
-            from_ = SOURCES.get(source, source)
-            selects.append(f"SELECT {', '.join(columns)} FROM {from_}{group_by}")  # noqa: S608
+    for breakdown, parts in BREAKDOWNS.items():
+        for keys, measures in parts:
+            for source in dict.fromkeys(AGGREGATES[measure][0] for measure in measures):
+                columns = [
+                    f"'{breakdown}'",
+                    *(f"CAST({key} AS TEXT)" for key in keys),
+                    *(["CAST(NULL AS TEXT)"] * (KEYS - len(keys))),
+                    *(
+                        AGGREGATES[measure][1]
+                        if measure in measures and AGGREGATES[measure][0] == source
+                        else "0"
+                        for measure in MEASURES
+                    ),
+                ]
+                group_by = f" GROUP BY {', '.join(keys)}" if keys else ""
+                from_ = SOURCES.get(source, source)
+                selects.append(f"SELECT {', '.join(columns)} FROM {from_}{group_by}")  # noqa: S608
     return f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}", params

@@ -139,14 +139,42 @@ def _in_cohorts_of_period(filters: ReportFilters) -> Q:
     return Q(cohort__starts_on__lte=filters.date_to, cohort__ends_on__gte=filters.date_from)
 
 
+# Each figure's condition on an enrolment (of the filters' officers and courses), so that a
+# reader of every enrolment at once (the dashboard) tells them apart exactly as these do.
+
+
+def holds_seat(filters: ReportFilters) -> Q:
+    """A seat in a cohort that runs during the period."""
+    return Q(state__in=SEAT_STATES) & _in_cohorts_of_period(filters)
+
+
+def is_waiting(filters: ReportFilters) -> Q:
+    """A request or waiting-list place for a cohort that runs during the period."""
+    return Q(state__in=WAITING_STATES) & _in_cohorts_of_period(filters)
+
+
+def is_result(filters: ReportFilters) -> Q:
+    """A result (completed or not) recorded in the period."""
+    return Q(
+        state__in=RESULT_STATES,
+        result_recorded_at__gte=filters.starts_at,
+        result_recorded_at__lt=filters.ends_before,
+    )
+
+
+def is_completion(filters: ReportFilters) -> Q:
+    """A completion whose result was recorded in the period."""
+    return is_result(filters) & Q(state=State.COMPLETED)
+
+
 def enrolments(filters: ReportFilters) -> QuerySet[Enrollment]:
     """Enrolments holding a seat in a cohort that runs during the period."""
-    return _enrolments(filters).filter(_in_cohorts_of_period(filters), state__in=SEAT_STATES)
+    return _enrolments(filters).filter(holds_seat(filters))
 
 
 def waiting(filters: ReportFilters) -> QuerySet[Enrollment]:
     """Requests and waiting-list places for cohorts that run during the period."""
-    return _enrolments(filters).filter(_in_cohorts_of_period(filters), state__in=WAITING_STATES)
+    return _enrolments(filters).filter(is_waiting(filters))
 
 
 def status_enrolments(filters: ReportFilters) -> QuerySet[Enrollment]:
@@ -157,23 +185,32 @@ def status_enrolments(filters: ReportFilters) -> QuerySet[Enrollment]:
 
 def results(filters: ReportFilters) -> QuerySet[Enrollment]:
     """Results (completed or not) recorded in the period."""
-    return _enrolments(filters).filter(
-        state__in=RESULT_STATES,
-        result_recorded_at__gte=filters.starts_at,
-        result_recorded_at__lt=filters.ends_before,
-    )
+    return _enrolments(filters).filter(is_result(filters))
 
 
 def completions(filters: ReportFilters) -> QuerySet[Enrollment]:
     """Completed enrolments whose result was recorded in the period."""
-    return results(filters).filter(state=State.COMPLETED)
+    return _enrolments(filters).filter(is_completion(filters))
+
+
+def enrolments_of_period(filters: ReportFilters) -> QuerySet[Enrollment]:
+    """Every enrolment that counts in one of the figures above: a seat, a place in line or a
+    result of the period. The dashboard reads these once and tells them apart with the
+    conditions above."""
+    return _enrolments(filters).filter(
+        holds_seat(filters) | is_waiting(filters) | is_result(filters)
+    )
 
 
 def officers_without_training(filters: ReportFilters) -> QuerySet[OfficerProfile]:
     """Registered officers neither enrolled in the period nor completing in it."""
     own = Q(officer_id=OuterRef("user_id"))
-    return registered_officers(filters).exclude(
-        Exists(enrolments(filters).filter(own)) | Exists(completions(filters).filter(own))
+    # Two exclusions rather than one of "A or B": PostgreSQL plans each as an anti-join, and
+    # the OR as a subplan per officer (2.5 s against 0.9 s nationally).
+    return (
+        registered_officers(filters)
+        .exclude(Exists(enrolments(filters).filter(own)))
+        .exclude(Exists(completions(filters).filter(own)))
     )
 
 
