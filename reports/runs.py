@@ -33,9 +33,11 @@ from academy.audit import audit_record
 from academy.models import User
 from courses.models import Level
 from reports import emails, selectors
+from reports.charts import dashboard_charts
+from reports.dashboard import Figures, dashboard_for
 from reports.models import Format, ReportRun
 from reports.services import PDF_MAX_ROWS, pdf_too_big_message, report_filters
-from reports.tables import as_local, headline, table_for
+from reports.tables import as_local, table_for
 from reports.writers import About, write
 
 logger = logging.getLogger(__name__)
@@ -110,8 +112,12 @@ def _write(run: ReportRun, mine: QuerySet, scratch) -> int:
         filters=describe_filters(run),
         generated_at=as_local(timezone.now()),
         rows=total,
-        headline=_headline(filters) if run.format == Format.PDF else [],
     )
+    if run.format == Format.PDF:
+        # The PDF opens with the dashboard of the same filters: its headline and charts.
+        dashboard = dashboard_for(filters)
+        about.headline = _headline(dashboard.totals)
+        about.charts = dashboard_charts(dashboard)
     return write(run.format, table, scratch, about=about, progress=_Progress(mine))
 
 
@@ -196,21 +202,20 @@ class _Progress:
         self.recorded, self.at = done, time.monotonic()
 
 
-def _headline(filters) -> list[tuple[str, str]]:
-    figures = headline(filters)
-    rate = figures["completion_rate"]
+def _headline(figures: Figures) -> list[tuple[str, str]]:
+    rate = figures.completion_rate
     return [
-        (_("Officers registered"), formats.number_format(figures["registered"])),
-        (_("Officers enrolled"), formats.number_format(figures["enrolled"])),
-        (_("Officers waiting"), formats.number_format(figures["waiting"])),
-        (_("Completions"), formats.number_format(figures["completions"])),
-        (_("Officers completed"), formats.number_format(figures["officers_completed"])),
+        (_("Officers registered"), formats.number_format(figures.registered)),
+        (_("Officers enrolled"), formats.number_format(figures.enrolled)),
+        (_("Officers waiting"), formats.number_format(figures.waiting)),
+        (_("Completions"), formats.number_format(figures.completions)),
+        (_("Officers completed"), formats.number_format(figures.completed)),
         (
             _("Completion rate"),
-            "—" if rate is None else f"{formats.number_format(rate, 1)} %",
+            "—" if rate is None else f"{formats.number_format(round(rate, 1), 1)} %",
         ),
-        (_("CPD hours"), formats.number_format(figures["cpd_hours"])),
-        (_("Officers with no training"), formats.number_format(figures["no_training"])),
+        (_("CPD hours"), formats.number_format(figures.cpd_hours)),
+        (_("Officers with no training"), formats.number_format(figures.no_training)),
     ]
 
 

@@ -86,26 +86,6 @@ def table_for(kind: str, filters: ReportFilters) -> Table:
     return build(filters)
 
 
-def headline(filters: ReportFilters) -> dict[str, int | float | None]:
-    """The dashboard's headline figures for ``filters``, from the same selectors as the rows:
-    the PDF prints them above its table."""
-    registered = selectors.registered_officers(filters).count()
-    completions = selectors.completions(filters)
-    done = completions.count()
-    results = selectors.results(filters).count()
-    return {
-        "registered": registered,
-        "enrolled": _officers(selectors.enrolments(filters)),
-        "waiting": _officers(selectors.waiting(filters)),
-        "completions": done,
-        "officers_completed": _officers(completions),
-        "results": results,
-        "completion_rate": round(100 * done / results, 1) if results else None,
-        "cpd_hours": completions.aggregate(hours=Sum("course__cpd_hours"))["hours"] or 0,
-        "no_training": selectors.officers_without_training(filters).count(),
-    }
-
-
 # --- The tables -----------------------------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.template.loader import render_to_string
 from django.utils import formats
@@ -43,6 +43,7 @@ class About:
     generated_at: datetime.datetime  # naive, in Nairobi
     rows: int = 0
     headline: list[tuple[str, str]] = field(default_factory=list)  # (label, figure), PDF only
+    charts: Any = None  # the dashboard's charts (reports.charts.DashboardCharts), PDF only
 
 
 def write(format: str, table: Table, out: BinaryIO, *, about: About, progress: Progress) -> int:

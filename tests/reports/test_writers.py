@@ -158,11 +158,15 @@ def test_the_summary_pdf_ends_with_its_totals(world, hr_ict):
     assert "each officer once" in text
 
 
-def test_the_pdf_template_leaves_a_place_for_the_dashboards_charts():
-    from django.template.loader import get_template
-
-    source = get_template("reports/pdf/report.html").template.source
-    assert "{% block charts %}{% endblock %}" in source
+def test_the_pdf_has_the_dashboards_charts_for_the_same_filters(world, hr_ict):
+    text = pdf_text(build(hr_ict, q1(world), format=Format.PDF))
+    for title in (
+        "Completions by sub-unit",
+        "Completions by skill area and level",
+        "Completions and seats, month by month",
+    ):
+        assert title in text
+    assert "State Department for ICT and Digital Economy" in text  # a bar of the first chart
 
 
 # --- Memory -----------------------------------------------------------------------------------
