@@ -1,6 +1,8 @@
 """The reports dashboard: the figures of an organisation with its sub-units, or of the whole
 public service for KSG staff, over a period, for a skill area and level."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -54,5 +56,7 @@ def dashboard(request):
             "dashboard": dashboard,
             "charts": dashboard_charts(dashboard),
             "level_label": Level(filters.level).label if filters.level else "",
+            # "Request a report file" opens on the same filters.
+            "query": urlencode(filters.as_params()),
         },
     )
