@@ -42,7 +42,7 @@ def test_a_training_officer_requests_an_xlsx_watches_it_build_and_downloads_it(
     page.get_by_label("Organisation").select_option(label=place.ministry.name)
     page.get_by_label("From").fill("2026-01-01")
     page.get_by_label("To").fill("2026-03-31")
-    page.get_by_label("Report").select_option(label="Completions")
+    page.get_by_role("combobox", name="Report").select_option(label="Completions")
     page.get_by_label("Excel (XLSX)").check()
     screenshot(page, "1-request")
     page.get_by_role("button", name="Build the report").click()
