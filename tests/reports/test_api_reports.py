@@ -133,3 +133,29 @@ def test_who_may_not_report_is_refused(world, persona, trainer, huawei_reviewer)
     client = with_token(user)
     assert ask(client).status_code == 403
     assert client.get(reverse("api_report_run", args=[1])).status_code == 403
+
+
+def test_every_reports_api_url_is_tested_here_or_in_the_completions_tests():
+    from django.urls import get_resolver
+
+    names = {
+        name
+        for name in get_resolver().reverse_dict
+        if isinstance(name, str) and name.startswith("api_report")
+    }
+    assert names == {
+        "api_report_request",
+        "api_report_completions",
+        "api_report_run",
+        "api_report_file",
+    }
+
+
+def test_anonymous_callers_are_asked_to_authenticate(world, hr_ict):
+    from rest_framework.test import APIClient
+
+    run_id = ask(with_token(hr_ict)).json()["id"]
+    anonymous = APIClient()
+    assert anonymous.post(URL, {"kind": "completions", "format": "csv"}).status_code == 401
+    for name in ("api_report_run", "api_report_file"):
+        assert anonymous.get(reverse(name, args=[run_id])).status_code == 401

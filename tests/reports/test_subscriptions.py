@@ -204,3 +204,35 @@ def test_who_may_not_report_may_not_subscribe(client, world, trainer, huawei_rev
         assert client.get(LIST).status_code == 403
     client.logout()
     assert client.get(LIST).status_code == 302
+
+
+# Every URL of report_subscriptions: its method and whether it names a subscription.
+URLS = {"list": ("get", False), "cancel": ("post", True)}
+
+
+def test_every_report_subscriptions_url_is_classified():
+    from django.urls import URLPattern, get_resolver
+
+    names = {
+        entry.name
+        for entry in get_resolver().url_patterns
+        if getattr(entry, "namespace", None) == "report_subscriptions"
+        for entry in entry.url_patterns
+        if isinstance(entry, URLPattern)
+    }
+    assert names == set(URLS)
+
+
+@pytest.mark.parametrize("name", sorted(URLS))
+def test_every_url_sends_anonymous_visitors_to_sign_in_and_refuses_officers(
+    client, world, hr_ict, name
+):
+    subscription = subscribe(hr_ict, world.ministry)
+    method, names_one = URLS[name]
+    address = reverse(f"report_subscriptions:{name}", args=[subscription.pk] if names_one else [])
+    response = getattr(client, method)(address)
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+    client.force_login(world.officers.wanjiku)
+    assert getattr(client, method)(address).status_code == 403
+    subscription.refresh_from_db()
+    assert subscription.is_active
