@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from django.db import connections
 from django.template.loader import render_to_string
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -64,18 +65,25 @@ CSV_BATCH = 1000
 
 def write_csv(table: Table, out: BinaryIO, *, about: About, progress: Progress) -> int:
     """UTF-8 with a byte order mark, so that Excel reads Kiswahili and accented names right;
-    one heading row, then the rows.
+    one heading row, then the rows, lines ending in LF.
 
-    Only text cells are neutralised; numbers, dates and moments are written as Python prints
-    them (ISO dates, "2026-03-31 23:30:00"), and an empty value as an empty cell. Half a million
-    rows go through here: the loop does no more per row than it must."""
+    Only text cells are neutralised; numbers and dates are written as ISO text, and an empty
+    value as an empty cell. A table with its query, on PostgreSQL, is written by the database
+    itself (``COPY … TO STDOUT``, neutralising in SQL): half a million rows in a few seconds,
+    twice as fast as the same rows through Python."""
+    out.write("\ufeff".encode())
+    heading = io.StringIO()
+    csv.writer(heading, lineterminator="\n").writerow(
+        [neutralise(column.label) for column in table.columns]
+    )
+    out.write(heading.getvalue().encode())
+    if table.queryset is not None and connections[table.queryset.db].vendor == "postgresql":
+        return _copy_csv(table, out, progress)
     texts = [i for i, column in enumerate(table.columns) if column.type is Type.TEXT]
     # Each batch is written as text in memory, then encoded and written at once: a text
     # file's encoder, row by row, costs as much as the csv module itself.
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")
-    writer.writerow([neutralise(column.label) for column in table.columns])
+    writer = csv.writer(buffer, lineterminator="\n")
     done = 0
     rows = iter(table.rows())
     while batch := list(itertools.islice(rows, CSV_BATCH)):
@@ -85,8 +93,51 @@ def write_csv(table: Table, out: BinaryIO, *, about: About, progress: Progress) 
         buffer.truncate()
         done += len(batch)
         progress(done)
-    out.write(buffer.getvalue().encode())
     return done
+
+
+# A text cell in SQL, neutralised as ``neutralise`` does; empty text as no value, which COPY
+# writes as an empty cell (as Python's csv module writes ""), where "" would be quoted.
+_NEUTRALISED_SQL = "CASE WHEN left({c}, 1) IN ({starts}) THEN '''' || {c} ELSE NULLIF({c}, '') END"
+
+
+def _copy_csv(table: Table, out: BinaryIO, progress: Progress) -> int:
+    """The table's rows as PostgreSQL writes them: ``COPY (its query) TO STDOUT`` as CSV, with
+    its text columns neutralised in SQL."""
+    from psycopg import ClientCursor
+    from psycopg import sql as psql
+
+    queryset = table.queryset
+    connection = connections[queryset.db]
+    query, params = queryset.query.sql_with_params()
+    names = [f"c{i}" for i in range(len(table.columns))]
+    starts = psql.SQL(", ").join(psql.Literal(c) for c in FORMULA_STARTS)
+    columns = [
+        psql.SQL(_NEUTRALISED_SQL).format(c=psql.Identifier(name), starts=starts)
+        if column.type is Type.TEXT
+        else psql.Identifier(name)
+        for name, column in zip(names, table.columns, strict=True)
+    ]
+    connection.ensure_connection()
+    raw = connection.connection
+    # The query as Django wrote it, its parameters bound here: COPY takes none.
+    inner = psql.SQL(ClientCursor(raw).mogrify(query, params))
+    statement = psql.SQL(
+        "COPY (SELECT {columns} FROM ({inner}) AS q ({names})) TO STDOUT WITH (FORMAT csv)"
+    ).format(
+        columns=psql.SQL(", ").join(columns),
+        inner=inner,
+        names=psql.SQL(", ").join(psql.Identifier(name) for name in names),
+    )
+    with raw.cursor() as cursor:
+        with cursor.copy(statement) as copy:
+            for data in copy:
+                out.write(data)
+        # The rows COPY wrote, from its command tag ("COPY 499882"). Progress is told once,
+        # at the end: the connection is the COPY's until then (recording progress on it would
+        # wait for ever), and the whole copy takes seconds.
+        progress(cursor.rowcount)
+        return cursor.rowcount
 
 
 def _neutralised(row: tuple, texts: list[int]) -> tuple | list:
