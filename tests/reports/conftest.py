@@ -35,6 +35,7 @@ import pytest
 from academy.models import Organisation
 from courses.models import Level
 from enrollments.models import Enrollment
+from reports.models import TrainingTarget
 from tests.factories import (
     CohortFactory,
     CountyFactory,
@@ -141,6 +142,15 @@ def world(ministry_ict, state_department_ict, treasury, ksg, nairobi):
         late_a3=enrol(late, a3, State.ENROLLED),
         otieno_a1=enrol(otieno, a1, State.COMPLETED, eat(2026, 1, 17, 10, 0), 70),
     )
+    # The Digital Master Plan's target, as the data migration seeds it (a test that flushes the
+    # database, such as one with a real worker, takes the migration's rows with it).
+    if not TrainingTarget.objects.exists():
+        TrainingTarget.objects.create(
+            name="Kenya National Digital Master Plan 2022-2032: public servants trained",
+            officers=300_000,
+            deadline=datetime.date(2032, 12, 31),
+            source="Kenya National Digital Master Plan 2022-2032 (launched April 2022)",
+        )
     # Adding a root re-sorts the roots by name (treebeard's node_order_by), which changes the
     # paths of those already saved: read them back.
     for organisation in (ministry_ict, state_department_ict, directorate, treasury):
