@@ -25,6 +25,17 @@ class OrganisationChoiceField(forms.ModelChoiceField):
         return "\u2003" * (organisation.depth - 1) + organisation.name
 
 
+def limit_to_reportable(field: forms.ModelChoiceField, user: User, *, required: bool) -> None:
+    """Offer the organisations ``user`` may report on; KSG staff may choose none (national),
+    a training officer must have one (``required``) or gets their first."""
+    field.queryset = reportable_organisations(user)
+    if may_report_nationally(user):
+        field.empty_label = _("All organisations (national)")
+    else:
+        field.required = required
+        field.empty_label = None
+
+
 class ReportFilterForm(forms.Form):
     """Organisation (with sub-units), period, skill area and level.
 
@@ -56,13 +67,8 @@ class ReportFilterForm(forms.Form):
     def __init__(self, data=None, *, user: User, **kwargs):
         super().__init__(data, **kwargs)
         self.user = user
-        field = self.fields["organisation"]
-        field.queryset = reportable_organisations(user)
-        if may_report_nationally(user):
-            field.empty_label = _("All organisations (national)")
-        else:
-            # Without a choice (an API call), a training officer's first organisation.
-            field.empty_label = None
+        # Without a choice (an API call), a training officer's first organisation.
+        limit_to_reportable(self.fields["organisation"], user, required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -118,13 +124,7 @@ class SubscriptionForm(forms.ModelForm):
     def __init__(self, data=None, *, user: User, **kwargs):
         super().__init__(data, **kwargs)
         self.user = user
-        field = self.fields["organisation"]
-        field.queryset = reportable_organisations(user)
-        if may_report_nationally(user):
-            field.empty_label = _("All organisations (national)")
-        else:
-            field.required = True
-            field.empty_label = None
+        limit_to_reportable(self.fields["organisation"], user, required=True)
         self.fields["skill_area"].empty_label = _("All skill areas")
         self.fields["level"].choices = [("", _("All levels")), *Level.choices]
         self.fields["format"].initial = Format.XLSX
