@@ -127,5 +127,12 @@ class SubscriptionForm(forms.ModelForm):
         limit_to_reportable(self.fields["organisation"], user, required=True)
         self.fields["skill_area"].empty_label = _("All skill areas")
         self.fields["level"].choices = [("", _("All levels")), *Level.choices]
+        # Every one of these must be chosen: no empty "---------" choice.
+        for name, choices in (
+            ("kind", Kind.choices),
+            ("format", Format.choices),
+            ("frequency", ReportSubscription.Frequency.choices),
+        ):
+            self.fields[name].choices = choices
         self.fields["format"].initial = Format.XLSX
         self.fields["frequency"].initial = ReportSubscription.Frequency.MONTHLY

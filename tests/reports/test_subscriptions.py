@@ -153,6 +153,7 @@ def test_the_page_lists_my_subscriptions_and_subscribes(client, world, hr_ict):
     response = client.get(LIST)
     assert response.status_code == 200
     assert "You have no report subscriptions yet." in response.content.decode()
+    assert "---------" not in response.content.decode()  # every choice is a real one
     response = client.post(
         LIST,
         {
