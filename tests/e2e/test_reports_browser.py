@@ -104,3 +104,32 @@ def test_report_file_pages_meet_wcag_21_aa(sign_in, public_service, hr_ict, view
         if viewport:
             assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], url
         screenshot(page, step)
+
+
+def test_with_javascript_the_bar_follows_the_build_without_reloading_the_page(
+    sign_in, public_service, hr_ict, no_worker, screenshot
+):
+    run, _ = services.report_request(
+        by=hr_ict, filters=q1(public_service), kind=Kind.COMPLETIONS, format=Format.XLSX
+    )
+    page = sign_in(hr_ict)
+    page.goto(f"/reports/files/{run.pk}/")
+    # No refresh with JavaScript on: the script asks for the status instead.
+    assert page.evaluate("document.querySelector('meta[http-equiv=refresh]')") is None
+    page.evaluate("window.notReloaded = true")
+
+    ReportRun.objects.filter(pk=run.pk).update(status=Status.RUNNING, rows_total=3, rows_done=2)
+    expect(page.get_by_text("2 of 3 rows written")).to_be_visible(timeout=6000)
+    expect(page.locator("#report-progress-percent")).to_have_text("66%")
+    expect(page.locator("#report-progress-state")).to_have_text("Being built")
+    assert page.locator("progress").evaluate("bar => [bar.max, bar.value]") == [3, 2]
+    assert page.evaluate("window.notReloaded") is True  # the same page, updated in place
+    screenshot(page, "js-progress")
+
+    # Finished: the page reloads once to show the download link.
+    ReportRun.objects.filter(pk=run.pk).update(status=Status.QUEUED)
+    assert runs.report_build(run_id=run.pk).status == Status.READY
+    expect(page.get_by_role("link", name="Download the report (Excel (XLSX)")).to_be_visible(
+        timeout=6000
+    )
+    assert page.evaluate("window.notReloaded") is None

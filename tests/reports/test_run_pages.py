@@ -199,11 +199,11 @@ def test_the_page_shows_the_progress_of_a_running_build(client, run, hr_ict):
     client.force_login(hr_ict)
     page = client.get(url("run", run)).content.decode()
     assert 'max="4000" value="1000"' in page
-    assert "<strong>25%</strong>" in page
+    assert '<strong id="report-progress-percent">25%</strong>' in page
     assert "1000 of 4000 rows written" in page
     ReportRun.objects.filter(pk=run.pk).update(rows_done=3000)
     page = client.get(url("run", run)).content.decode()
-    assert 'value="3000"' in page and "<strong>75%</strong>" in page
+    assert 'value="3000"' in page and '<strong id="report-progress-percent">75%</strong>' in page
     status = client.get(url("status", run)).json()
     assert status == {
         "status": "running",
