@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db import transaction
 
 from academy.audit import audit_record
-from reports.models import TrainingTarget
+from reports.models import ReportRun, ReportSubscription, TrainingTarget
 
 
 @admin.register(TrainingTarget)
@@ -45,3 +45,55 @@ def _audit_deletion(request, obj) -> None:
         target=obj,
         data={"record": str(obj), "officers": obj.officers, "deadline": obj.deadline.isoformat()},
     )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """What happened, for staff looking into a question ("did my report go out?"): nobody edits
+    or deletes it here, and no file is offered (files go only to whoever asked for them)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportRun)
+class ReportRunAdmin(ReadOnlyAdmin):
+    list_display = (
+        "pk",
+        "kind",
+        "format",
+        "organisation",
+        "date_from",
+        "date_to",
+        "requested_by",
+        "status",
+        "rows_done",
+        "created_at",
+        "finished_at",
+    )
+    list_filter = ("status", "kind", "format")
+    list_select_related = ("organisation", "requested_by")
+    search_fields = ("requested_by__email", "organisation__name")
+    date_hierarchy = "created_at"
+    exclude = ("file",)
+
+
+@admin.register(ReportSubscription)
+class ReportSubscriptionAdmin(ReadOnlyAdmin):
+    list_display = (
+        "owner",
+        "organisation",
+        "kind",
+        "format",
+        "frequency",
+        "is_active",
+        "created_at",
+    )
+    list_filter = ("is_active", "frequency", "kind")
+    list_select_related = ("owner", "organisation")
+    search_fields = ("owner__email", "organisation__name")

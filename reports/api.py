@@ -137,10 +137,18 @@ class CompletionsApi(generics.ListAPIView):
     pagination_class = CompletionCursorPagination
     filter_backends = []
 
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        services.completions_read(
+            by=request.user, filters=self.filters, rows=len(response.data["results"])
+        )
+        return response
+
     def get_queryset(self):
         form = _valid_form(ReportFilterForm, self.request, self.request.query_params)
+        self.filters = form.filters()
         return selectors.with_certificate_serial(
-            selectors.completions(form.filters()).select_related(
+            selectors.completions(self.filters).select_related(
                 "officer__officer_profile__organisation",
                 "course__skill_area",
                 "cohort",

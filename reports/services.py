@@ -146,3 +146,13 @@ def _nudge(pk: int) -> None:
     from reports.tasks import build_report
 
     build_report.delay(pk)
+
+
+def completions_read(*, by: User, filters: ReportFilters, rows: int) -> None:
+    """A page of completions read over the API is an export of personal data: audited like
+    a file (who, which filters, how many rows)."""
+    audit_record(
+        actor=by,
+        action="reports.completions.read",
+        data={"filters": filters.as_params(), "rows": rows},
+    )

@@ -149,3 +149,19 @@ def test_the_list_takes_the_same_number_of_queries_for_more_rows(
 def test_the_endpoint_is_in_the_schema(client):
     schema = client.get(reverse("api_schema")).content.decode()
     assert "/api/v1/reports/completions/" in schema
+
+
+def test_every_page_read_is_audited_with_its_filters_and_rows(world, hr_ict):
+    from academy.models import AuditEvent
+
+    with_token(hr_ict).get(URL, {**Q1, "organisation": world.state_department.pk})
+    event = AuditEvent.objects.get(action="reports.completions.read")
+    assert event.actor == hr_ict
+    assert event.data == {
+        "filters": {
+            "from": "2026-01-01",
+            "to": "2026-03-31",
+            "organisation": str(world.state_department.pk),
+        },
+        "rows": 2,
+    }
