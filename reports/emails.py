@@ -1,4 +1,5 @@
-"""The e-mail that tells whoever asked for a report that it is ready: a ``ReportEmail`` row
+"""The e-mails that tell whoever asked for a report that it is ready (or could not be built): a
+``ReportEmail`` row
 written in the transaction that finishes the run, sent by ``enrollments.outbox`` (once, none
 lost) after the commit, and by the beat's sweep for any nudge that was lost.
 
@@ -26,6 +27,16 @@ def report_ready(run: ReportRun) -> ReportEmail:
         run=run, kind=ReportEmail.Kind.READY, defaults={"recipient": run.requested_by}
     )
     # robust: a broker that is down must not fail the build; the beat's sweep sends the row.
+    transaction.on_commit(_nudge, robust=True)
+    return email
+
+
+def report_failed(run: ReportRun) -> ReportEmail:
+    """Owe the requester the "your report could not be built" e-mail, with the reason: someone
+    waiting for a report (or a scheduled one that won't come) should not have to find out."""
+    email, _created = ReportEmail.objects.get_or_create(
+        run=run, kind=ReportEmail.Kind.FAILED, defaults={"recipient": run.requested_by}
+    )
     transaction.on_commit(_nudge, robust=True)
     return email
 

@@ -221,6 +221,7 @@ class ReportEmail(OutgoingEmail):
 
     class Kind(models.TextChoices):
         READY = "ready", _("Report ready")
+        FAILED = "failed", _("Report could not be built")
 
     run = models.ForeignKey(
         ReportRun, verbose_name=_("report run"), on_delete=models.CASCADE, related_name="emails"

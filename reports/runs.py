@@ -178,6 +178,7 @@ def _fail(run: ReportRun, mine: QuerySet, exc: Exception) -> ReportRun | None:
             target=run,
             data={"kind": run.kind, "format": run.format, "error": f"{type(exc).__name__}"},
         )
+        emails.report_failed(run)
     run.refresh_from_db()
     return run
 

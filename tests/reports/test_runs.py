@@ -303,7 +303,15 @@ def test_a_failed_build_says_so_and_frees_the_request(world, hr_ict, monkeypatch
     assert "could not be built" in failed.error
     assert "disk full" not in failed.error  # the details are in the log, not on the page
     assert AuditEvent.objects.filter(action="reports.report.failed").exists()
-    assert not ReportEmail.objects.exists()
+    # The requester is told, with the reason the page gives.
+    email = ReportEmail.objects.get()
+    assert (email.kind, email.recipient) == ("failed", hr_ict)
+    from reports.emails import build_message
+
+    message = build_message(email)
+    assert message.subject == "Your report could not be built: Completions"
+    assert failed.error in message.body and f"/reports/files/{run.pk}/" in message.body
+    assert "disk full" not in message.body
     # Asking again is a new run.
     _again, created = ask(hr_ict, q1(world))
     assert created
