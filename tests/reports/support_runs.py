@@ -43,3 +43,16 @@ def certificate(enrollment, serial: str, status=Certificate.Status.VALID, **extr
 def read_csv(data: bytes) -> list[list[str]]:
     assert data.startswith(b"\xef\xbb\xbf"), "a byte order mark, for Excel"
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def url_names(namespace: str) -> set[str]:
+    """The names of every URL in ``namespace``: each test module classifies its own."""
+    from django.urls import URLPattern, get_resolver
+
+    return {
+        entry.name
+        for entry in get_resolver().url_patterns
+        if getattr(entry, "namespace", None) == namespace
+        for entry in entry.url_patterns
+        if isinstance(entry, URLPattern)
+    }

@@ -7,10 +7,11 @@ import itertools
 import re
 
 import pytest
-from django.urls import URLPattern, get_resolver, reverse
+from django.urls import reverse
 
 from academy.models import AuditEvent
 from reports.models import TrainingTarget
+from tests.reports.support_runs import url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +25,7 @@ URLS = {
 
 
 def test_every_reports_url_is_classified():
-    names = {
-        entry.name
-        for entry in get_resolver().url_patterns
-        if getattr(entry, "namespace", None) == "reports"
-        for entry in entry.url_patterns
-        if isinstance(entry, URLPattern)
-    }
-    assert names == set(URLS)
+    assert url_names("reports") == set(URLS)
     assert reverse("reports:dashboard") == DASHBOARD
 
 

@@ -3,14 +3,14 @@ through the form, the progress page that refreshes itself without JavaScript, th
 (only for whoever asked: anyone else a 404, also by guessing numbers), and expired files."""
 
 import pytest
-from django.urls import URLPattern, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from reports import runs
 from reports.models import Format, Kind, ReportRun
 from reports.services import report_request
 from tests.factories import MembershipFactory
-from tests.reports.support_runs import q1, read_csv
+from tests.reports.support_runs import q1, read_csv, url_names
 
 pytestmark = pytest.mark.django_db
 Status = ReportRun.Status
@@ -26,14 +26,7 @@ URLS = {
 
 
 def test_every_report_runs_url_is_classified():
-    names = {
-        entry.name
-        for entry in get_resolver().url_patterns
-        if getattr(entry, "namespace", None) == "report_runs"
-        for entry in entry.url_patterns
-        if isinstance(entry, URLPattern)
-    }
-    assert names == set(URLS)
+    assert url_names("report_runs") == set(URLS)
 
 
 @pytest.fixture

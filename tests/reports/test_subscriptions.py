@@ -14,6 +14,7 @@ from reports import subscriptions
 from reports.models import Format, Kind, ReportEmail, ReportRun, ReportSubscription
 from reports.services import ReportRefused
 from tests.enrollments.conftest import celery_worker_thread, wait_for
+from tests.reports.support_runs import url_names
 
 pytestmark = pytest.mark.django_db
 __all__ = ["celery_worker_thread"]  # the real worker's fixture, used below
@@ -212,16 +213,7 @@ URLS = {"list": ("get", False), "cancel": ("post", True)}
 
 
 def test_every_report_subscriptions_url_is_classified():
-    from django.urls import URLPattern, get_resolver
-
-    names = {
-        entry.name
-        for entry in get_resolver().url_patterns
-        if getattr(entry, "namespace", None) == "report_subscriptions"
-        for entry in entry.url_patterns
-        if isinstance(entry, URLPattern)
-    }
-    assert names == set(URLS)
+    assert url_names("report_subscriptions") == set(URLS)
 
 
 @pytest.mark.parametrize("name", sorted(URLS))
