@@ -84,6 +84,7 @@ apt-packages:
 lint: sync
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen bandit -c pyproject.toml -r . -ll -q
 
 format: sync
 	$(UV) run --frozen ruff check --fix .

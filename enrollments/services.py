@@ -124,7 +124,7 @@ def _lock_cohort_sql(for_update_of: bool) -> str:
         Course, "k", _LOCKED_COURSE_FIELDS
     )
     tables = f"{Cohort._meta.db_table} c JOIN {Course._meta.db_table} k ON k.id = c.course_id"
-    sql = f"SELECT {', '.join(selected)} FROM {tables} WHERE c.id = %s"  # noqa: S608
+    sql = f"SELECT {', '.join(selected)} FROM {tables} WHERE c.id = %s"  # noqa: S608  # nosec B608
     # PostgreSQL locks the cohort's row only; SQLite has no row locks (it runs one writer).
     if for_update_of:
         sql += " FOR UPDATE OF c"
@@ -168,7 +168,8 @@ class _Standing:
 
 # One statement instead of six ORM queries: enrolling is the portal's busiest write, and on a
 # small server building each ORM query costs several times what PostgreSQL takes to run it
-# (benchmarks/enrolment_floor.py). Plain SQL that SQLite runs as well.
+# (benchmarks/enrolment_floor.py). Plain SQL that SQLite runs as well. Only the models' table
+# names and placeholders are formatted in; every value is a parameter.
 _STANDING_SQL = """
 SELECT
     (SELECT job_group FROM {profile} WHERE user_id = %s),
@@ -182,7 +183,7 @@ SELECT
     (SELECT COUNT(*) FROM {prerequisites} p WHERE p.from_course_id = %s
       AND p.to_course_id NOT IN (
         SELECT course_id FROM {enrollment} WHERE officer_id = %s AND state = %s))
-""".format(  # noqa: S608 (only the models' table names and placeholders go in)
+""".format(  # noqa: S608  # nosec B608
     enrollment=Enrollment._meta.db_table,
     profile=OfficerProfile._meta.db_table,
     prerequisites=Course.prerequisites.through._meta.db_table,

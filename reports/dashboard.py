@@ -436,5 +436,6 @@ def _statement(expressions: dict[str, QuerySet], connection) -> tuple[str, list]
                 ]
                 group_by = f" GROUP BY {', '.join(keys)}" if keys else ""
                 from_ = SOURCES.get(source, source)
-                selects.append(f"SELECT {', '.join(columns)} FROM {from_}{group_by}")  # noqa: S608
+                # Only the names above and Django's compiled SQL go in; values are parameters.
+                selects.append(f"SELECT {', '.join(columns)} FROM {from_}{group_by}")  # noqa: S608  # nosec B608
     return f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}", params

@@ -357,7 +357,8 @@ def test_production_without_a_key_fails_the_system_check(settings):
     "key, says",
     [
         ("not a key", "not an unencrypted PEM private key"),
-        (pem(rsa.generate_private_key(65537, 1024)), "1024 bits"),  # noqa: S505 (the point)
+        # A weak key on purpose: the check must refuse it.
+        (pem(rsa.generate_private_key(65537, 1024)), "1024 bits"),  # noqa: S505  # nosec B505
     ],
 )
 def test_an_unusable_key_fails_the_system_check(settings, key, says):
