@@ -315,6 +315,6 @@ def _run_for(request, pk) -> ReportRun:
     if not selectors.may_report(request.user):
         raise PermissionDenied(_("Only training officers and KSG staff pull reports."))
     try:
-        return runs.run_for(request.user, pk)
+        return selectors.run_of(request.user, pk)
     except Http404:
         raise NotFound(_("There is no report with this number for you.")) from None

@@ -22,17 +22,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files import File
-from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from academy.audit import audit_record
-from academy.models import User
 from courses.models import Level
-from reports import emails, selectors
+from reports import emails
 from reports.charts import dashboard_charts
 from reports.dashboard import Figures, dashboard_for
 from reports.models import Format, ReportRun
@@ -49,7 +46,6 @@ STALE_AFTER = timedelta(minutes=5)
 LOST_AFTER = timedelta(minutes=5)
 PROGRESS_ROWS = 1000
 PROGRESS_SECONDS = 0.5
-RUNS_PER_PAGE = 20
 
 CONTENT_TYPES = {
     Format.CSV: "text/csv; charset=utf-8",
@@ -256,35 +252,6 @@ def filename(run: ReportRun) -> str:
         parts.insert(-2, run.level)
     name = re.sub(r"[^a-z0-9]+", "-", "-".join(parts).lower()).strip("-")
     return f"{name}.{run.format}"
-
-
-# --- Reading runs (the requester's own) ---------------------------------------------------------
-
-
-def runs_of(user: User) -> QuerySet[ReportRun]:
-    """The runs ``user`` asked for, newest first."""
-    return ReportRun.objects.filter(requested_by=user).select_related("organisation", "skill_area")
-
-
-def runs_page(user: User, number) -> Page:
-    return Paginator(runs_of(user), RUNS_PER_PAGE).get_page(number)
-
-
-def run_for(user: User, pk) -> ReportRun:
-    """One of ``user``'s own runs, on an organisation they may still report on; Http404 for
-    any other (another person's run is not confirmed to exist, whoever asks: files hold
-    personal data and go only to whoever asked for them)."""
-    try:
-        run = runs_of(user).get(pk=int(pk))
-    except (ReportRun.DoesNotExist, TypeError, ValueError):
-        raise Http404(_("There is no report with this number for you.")) from None
-    if run.organisation_id is None:
-        allowed = selectors.may_report_nationally(user)
-    else:
-        allowed = selectors.reportable_organisations(user).filter(pk=run.organisation_id).exists()
-    if not allowed:
-        raise Http404(_("There is no report with this number for you."))
-    return run
 
 
 # --- Sweeps (beat) ------------------------------------------------------------------------------

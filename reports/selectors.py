@@ -31,7 +31,7 @@ from academy.models import Membership, OfficerProfile, Organisation, User
 from academy.roles import is_ksg_staff, organisation_scope
 from enrollments.models import Enrollment
 from reports.filters import ReportFilters
-from reports.models import ReportSubscription
+from reports.models import ReportRun, ReportSubscription
 
 State = Enrollment.State
 
@@ -101,6 +101,28 @@ def subscription_of(user: User, pk: int) -> ReportSubscription:
     if subscription is None:
         raise Http404(gettext("You have no report subscription with this number."))
     return subscription
+
+
+def runs_of(user: User) -> QuerySet[ReportRun]:
+    """The report runs ``user`` asked for, newest first."""
+    return ReportRun.objects.filter(requested_by=user).select_related("organisation", "skill_area")
+
+
+def run_of(user: User, pk) -> ReportRun:
+    """One of ``user``'s own runs, on an organisation they may still report on; Http404 for
+    any other (another person's run is not confirmed to exist, whoever asks: files hold
+    personal data and go only to whoever asked for them)."""
+    try:
+        run = runs_of(user).get(pk=int(pk))
+    except (ReportRun.DoesNotExist, TypeError, ValueError):
+        raise Http404(gettext("There is no report with this number for you.")) from None
+    if run.organisation_id is None:
+        allowed = may_report_nationally(user)
+    else:
+        allowed = reportable_organisations(user).filter(pk=run.organisation_id).exists()
+    if not allowed:
+        raise Http404(gettext("There is no report with this number for you."))
+    return run
 
 
 # --- What each figure counts -----------------------------------------------------------------

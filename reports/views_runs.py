@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,6 +26,9 @@ from reports.forms import ReportRequestForm
 from reports.models import ReportRun
 
 Status = ReportRun.Status
+
+# My reports, a page at a time.
+RUNS_PER_PAGE = 20
 
 # The run page reloads itself this often while the file is being built (no JavaScript needed).
 REFRESH_SECONDS = 2
@@ -46,7 +50,9 @@ _FROM_DASHBOARD = {
 @require_safe
 def run_list(request):
     """The reports the user asked for, newest first."""
-    page = runs.runs_page(request.user, request.GET.get("page"))
+    page = Paginator(selectors.runs_of(request.user), RUNS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return _private(
         render(
             request,
@@ -102,7 +108,7 @@ def run_request(request):
 def run_detail(request, pk):
     """A report's progress, reloading itself every few seconds until it is built; then the
     link to download it."""
-    run = runs.run_for(request.user, pk)
+    run = selectors.run_of(request.user, pk)
     context = {
         "run": run,
         "filters": runs.describe_filters(run),
@@ -117,7 +123,7 @@ def run_detail(request, pk):
 @require_safe
 def run_status(request, pk):
     """The run's progress as JSON, for a script that updates the page without reloading."""
-    run = runs.run_for(request.user, pk)
+    run = selectors.run_of(request.user, pk)
     return _private(
         JsonResponse(
             {
@@ -138,7 +144,7 @@ def run_status(request, pk):
 def run_download(request, pk):
     """The file, as an attachment with a telling name; a clear page when it has expired
     (410) or is not built (yet)."""
-    run = runs.run_for(request.user, pk)
+    run = selectors.run_of(request.user, pk)
     if run.status != Status.READY or not run.file:
         expired = run.status == Status.EXPIRED
         context = {

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import runs
+from reports import runs, views_runs
 from reports.models import Format, Kind, ReportRun
 from reports.services import report_request
 from tests.factories import MembershipFactory
@@ -292,7 +292,7 @@ def test_my_reports_is_paginated_with_a_fixed_number_of_queries(
     client.force_login(hr_ict)
     with django_assert_max_num_queries(12):
         first = client.get(url("list"))
-    assert len(first.context["runs"]) == runs.RUNS_PER_PAGE
+    assert len(first.context["runs"]) == views_runs.RUNS_PER_PAGE
     second = client.get(url("list"), {"page": 2})
     assert len(second.context["runs"]) == 5
 
