@@ -9,7 +9,7 @@ organisation outside them is a 404, as if it did not exist.
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
@@ -300,15 +300,7 @@ class ReportFileApi(APIView):
                 },
                 status=status.HTTP_409_CONFLICT,
             )
-        response = FileResponse(
-            run.file.open("rb"),
-            as_attachment=True,
-            filename=runs.filename(run),
-            content_type=runs.CONTENT_TYPES[run.format],
-        )
-        patch_cache_control(response, private=True, no_store=True)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return runs.file_download(run)
 
 
 def _run_for(request, pk) -> ReportRun:

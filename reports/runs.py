@@ -24,7 +24,9 @@ from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.http import FileResponse
 from django.utils import formats, timezone, translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from academy.audit import audit_record
@@ -252,6 +254,20 @@ def filename(run: ReportRun) -> str:
         parts.insert(-2, run.level)
     name = re.sub(r"[^a-z0-9]+", "-", "-".join(parts).lower()).strip("-")
     return f"{name}.{run.format}"
+
+
+def file_download(run: ReportRun) -> FileResponse:
+    """The run's file as an attachment with a telling name (the page's download and the API's
+    alike): kept by no shared cache, and never sniffed as another type."""
+    response = FileResponse(
+        run.file.open("rb"),
+        as_attachment=True,
+        filename=filename(run),
+        content_type=CONTENT_TYPES[run.format],
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- Sweeps (beat) ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -154,13 +154,7 @@ def run_download(request, pk):
         }
         page = render(request, "reports/runs/gone.html", context, status=410 if expired else 409)
         return _private(page)
-    response = FileResponse(
-        run.file.open("rb"),
-        as_attachment=True,
-        filename=runs.filename(run),
-        content_type=runs.CONTENT_TYPES[run.format],
-    )
-    return _private(response)
+    return runs.file_download(run)
 
 
 def _private(response):
