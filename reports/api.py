@@ -160,7 +160,8 @@ class CompletionsApi(generics.ListAPIView):
 
 
 class ReportRequestInput(serializers.Serializer):
-    """For the schema; the request is checked by ``ReportRequestForm``, like the page's."""
+    """The body's shape and types; what depends on who asks (their organisations, the skill
+    area's slug) is checked by ``ReportRequestForm``, like the page's."""
 
     kind = serializers.ChoiceField(choices=Kind.choices)
     format = serializers.ChoiceField(choices=Format.choices)
@@ -232,9 +233,14 @@ class ReportRunOutput(serializers.Serializer):
 )
 class ReportRequestApi(APIView):
     def post(self, request):
-        if not hasattr(request.data, "get"):
-            raise ValidationError({"detail": _("Send a JSON object of the report's fields.")})
-        form = _valid_form(ReportRequestForm, request, request.data)
+        if not selectors.may_report(request.user):
+            raise PermissionDenied(_("Only training officers and KSG staff pull reports."))
+        # The body's types first (a JSON object; dates as text, the organisation a number),
+        # then the page's own form for what depends on who asks.
+        body = ReportRequestInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        fields = {name: str(value) for name, value in body.validated_data.items()}
+        form = _valid_form(ReportRequestForm, request, fields)
         data = form.cleaned_data
         try:
             run, created = services.report_request(

@@ -159,3 +159,20 @@ def test_anonymous_callers_are_asked_to_authenticate(world, hr_ict):
     assert anonymous.post(URL, {"kind": "completions", "format": "csv"}).status_code == 401
     for name in ("api_report_run", "api_report_file"):
         assert anonymous.get(reverse(name, args=[run_id])).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"from": 20260101}, "from"),
+        ({"to": ["2026-03-31"]}, "to"),
+        ({"organisation": "ministry"}, "organisation"),
+        ({"organisation": {"id": 1}}, "organisation"),
+        ({"kind": ["completions"]}, "kind"),
+    ],
+)
+def test_values_of_the_wrong_type_get_field_errors_not_a_server_error(world, hr_ict, fields, error):
+    response = ask(with_token(hr_ict), **fields)
+    assert response.status_code == 400
+    assert error in response.json()
+    assert not ReportRun.objects.exists()
