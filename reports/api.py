@@ -22,19 +22,10 @@ from rest_framework.views import APIView
 
 from academy.api.errors import ErrorOutput
 from reports import runs, selectors, services
-from reports.forms import ReportFilterForm, ReportRequestForm
+from reports.forms import PARAMETERS, ReportFilterForm, ReportRequestForm, form_data
 from reports.models import Format, Kind, ReportRun
 
-# Names of the API's parameters, and the form fields they fill.
-PARAMETERS = {
-    "organisation": "organisation",
-    "from": "date_from",
-    "to": "date_to",
-    "skill_area": "skill_area",
-    "level": "level",
-    "kind": "kind",
-    "format": "format",
-}
+# A form field's error goes under the API's name for it.
 FIELDS = {field: name for name, field in PARAMETERS.items()}
 
 
@@ -50,7 +41,7 @@ def _valid_form(form_class, request, data):
             selectors.reportable_organisation(user, organisation)
         except Http404:
             raise NotFound(_("There is no organisation with this number for you.")) from None
-    form = form_class({field: data.get(name, "") for name, field in PARAMETERS.items()}, user=user)
+    form = form_class(form_data(data), user=user)
     if not form.is_valid():
         raise ValidationError(
             {FIELDS.get(field, field): errors for field, errors in form.errors.items()}

@@ -19,6 +19,30 @@ LONGEST_PERIOD = datetime.timedelta(days=3653)
 EARLIEST = datetime.date(2000, 1, 1)
 
 
+# The names of the filters in links and in the API (``ReportFilters.as_params``), and the form
+# fields they fill.
+PARAMETERS = {
+    "organisation": "organisation",
+    "from": "date_from",
+    "to": "date_to",
+    "skill_area": "skill_area",
+    "level": "level",
+    "kind": "kind",
+    "format": "format",
+}
+
+
+def form_data(params) -> dict[str, str]:
+    """The filters of a query string or an API call (``params``) under the forms' field names;
+    a field's own name (a form's own submission) is taken too."""
+    data = {}
+    for name, field in PARAMETERS.items():
+        value = params.get(field) or params.get(name)
+        if value:
+            data[field] = value
+    return data
+
+
 class OrganisationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, organisation):
         # Sub-units are indented under their parent, as in the tree.

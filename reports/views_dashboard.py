@@ -14,7 +14,7 @@ from reports import selectors
 from reports.charts import dashboard_charts
 from reports.dashboard import dashboard_for
 from reports.filters import default_period
-from reports.forms import ReportFilterForm
+from reports.forms import ReportFilterForm, form_data
 
 
 @login_required
@@ -25,11 +25,8 @@ def dashboard(request):
     user = request.user
     if not selectors.may_report(user):
         raise PermissionDenied
-    data = request.GET.copy()
-    # Links made by ReportFilters.as_params() (and the API) call the dates "from" and "to".
-    for alias, field in (("from", "date_from"), ("to", "date_to")):
-        if alias in data and field not in data:
-            data[field] = data[alias]
+    # This page's form, or a link made by ReportFilters.as_params() ("from", "to").
+    data = form_data(request.GET)
     # The period shows in the form: the financial year so far unless chosen.
     start, end = default_period(timezone.localdate())
     for field, default in (("date_from", start), ("date_to", end)):

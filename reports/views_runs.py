@@ -22,7 +22,7 @@ from academy.paging import page_links
 from academy.roles import role_required
 from reports import runs, selectors, services
 from reports.filters import default_period
-from reports.forms import ReportRequestForm
+from reports.forms import ReportRequestForm, form_data
 from reports.models import ReportRun
 
 Status = ReportRun.Status
@@ -32,17 +32,6 @@ RUNS_PER_PAGE = 20
 
 # The run page reloads itself this often while the file is being built (no JavaScript needed).
 REFRESH_SECONDS = 2
-
-# Query parameters of the dashboard's links (ReportFilters.as_params) → the form's fields.
-_FROM_DASHBOARD = {
-    "from": "date_from",
-    "to": "date_to",
-    "organisation": "organisation",
-    "skill_area": "skill_area",
-    "level": "level",
-    "kind": "kind",
-    "format": "format",
-}
 
 
 @login_required
@@ -87,11 +76,8 @@ def run_request(request):
     else:
         start, end = default_period(timezone.localdate())
         initial = {"date_from": start.isoformat(), "date_to": end.isoformat()}
-        initial |= {
-            field: request.GET[param]
-            for param, field in _FROM_DASHBOARD.items()
-            if request.GET.get(param)
-        }
+        # The dashboard's filters, when it sent the reader here.
+        initial |= form_data(request.GET)
         form = ReportRequestForm(user=request.user, initial=initial)
         status = 200
     return render(
