@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 import logging
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -140,21 +140,19 @@ def _build(subscription: ReportSubscription, date_from, date_to) -> bool:
         level=subscription.level,
     )
     try:
-        with transaction.atomic():
-            report_request(
-                by=owner,
-                filters=filters,
-                kind=subscription.kind,
-                format=subscription.format,
-                subscription=subscription,
-            )
-    except IntegrityError:
-        # Another worker asked for this period at the same moment: it is being built once.
-        return False
+        # Another worker asking for this period at the same moment gets the same run back
+        # (not created): it is built, and e-mailed, once.
+        _run, created = report_request(
+            by=owner,
+            filters=filters,
+            kind=subscription.kind,
+            format=subscription.format,
+            subscription=subscription,
+        )
     except ReportRefused as refusal:
         logger.warning("Report subscription %s refused: %s", subscription.pk, refusal)
         return False
-    return True
+    return created
 
 
 def _organisation_for(owner: User, subscription: ReportSubscription) -> Organisation | None:
