@@ -298,7 +298,12 @@ def burst(port, jars, visit, cohort_id, *, before_release=None) -> dict:
             future.result()
         elapsed = time.perf_counter() - started
     timings = [t for user in users for t in user.timings]
-    return {"seconds": round(elapsed, 3), "steps": summarise(timings), "users": users}
+    return {
+        "seconds": round(elapsed, 3),
+        "requests_per_second": round(len(timings) / elapsed, 1),
+        "steps": summarise(timings),
+        "users": users,
+    }
 
 
 def pct(sorted_ms: list[float], p: float) -> float:
@@ -497,6 +502,9 @@ def run(args, env) -> dict:
         "overbooked": sum(o["overbooked"] for o in outcomes),
         "waitlisted": [o["waitlisted"] for o in outcomes],
         "seconds": {label: [r["seconds"] for r in results] for label, results in runs.items()},
+        "requests_per_second": {
+            label: [r["requests_per_second"] for r in results] for label, results in runs.items()
+        },
         "problems": problems,
         "meets_targets": ok,
         "runs": {
@@ -525,7 +533,9 @@ def show(args, report) -> bool:
         )
     print(
         f"Burst time (s): portal {report['seconds']['portal']}, "
-        f"baseline {report['seconds']['baseline']}"
+        f"baseline {report['seconds']['baseline']}; requests/s: portal "
+        f"{report['requests_per_second']['portal']}, "
+        f"baseline {report['requests_per_second']['baseline']}"
     )
     print(
         f"Enrolled {report['enrolled']} of {args.capacity} seats, waitlisted "
