@@ -21,11 +21,13 @@ The admin's patterns (hundreds, one set per model) follow one rule instead of li
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.academy.access_world import OUTSIDERS, PERSONAS
 
@@ -348,3 +350,112 @@ def walk(patterns=None, prefix: str = "", namespace: str | None = None) -> list[
             key = name or route
             routes.append(Route(key, route, entry, route.startswith("admin/")))
     return routes
+
+
+# --- The admin, by rule ---------------------------------------------------------------------------
+
+# What KSG staff (with the demo's "KSG staff" group) may do in the admin, by app: the answer to
+# the list, add, change, delete and history pages of each model. Other apps: 403 everywhere.
+ADMIN_STAFF = {
+    #               changelist add    change delete history
+    "academy": {
+        "changelist": 200,
+        "add": 403,
+        "change": 200,
+        "delete": 403,
+        "history": 200,
+        # the organisation tree's own pages (treebeard): a move is a POST
+        "children": 200,
+        "move": 400,
+    },
+    "courses": {"changelist": 200, "add": 200, "change": 200, "delete": 403, "history": 200},
+    "certificates": {"changelist": 200, "add": 200, "change": 200, "delete": 403, "history": 200},
+}
+# Models whose admin refuses a page to everyone (read-only records), by "app.model".
+ADMIN_READ_ONLY = {
+    "academy.auditevent": {"add": 403},
+    "certificates.certificate": {"add": 403},
+}
+
+
+def admin_models() -> dict[tuple[str, str], type]:
+    """(app label, model name), as in the admin's addresses -> model."""
+    return {(m._meta.app_label, m._meta.model_name): m for m in admin.site._registry}
+
+
+def admin_url(route, models) -> tuple[str, str | None, str]:
+    """The address of an admin pattern, its arguments filled from the world (the first row of
+    its model); the model's label when the page belongs to one; and the page's kind
+    (changelist, add, change, delete, history, redirect, ..., or the site's own pages)."""
+    parts = route.route.split("/")
+    model = models.get((parts[1], parts[2])) if len(parts) > 3 else None
+    params = list(route.pattern.pattern.regex.groupindex)
+    obj = model._default_manager.order_by("pk").first() if model is not None else None
+    fill = {
+        "object_id": obj.pk if obj is not None else 0,
+        "id": obj.pk if obj is not None else 0,
+        "parent_id": obj.pk if obj is not None else 0,
+        "app_label": "courses",
+        "content_type_id": 1,
+        "url": "no-such-page/",
+    }
+    kwargs = {param: fill[param] for param in params}
+    if route.key.startswith("admin:"):
+        url = reverse(route.key, kwargs=kwargs)
+    else:  # unnamed: fill the route by hand
+        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m[1]]), route.route)
+        url = url.replace("(?P<url>.*)$", kwargs.get("url", ""))
+    if model is None:
+        return (
+            url,
+            None,
+            route.key.removeprefix("admin:") if route.key.startswith("admin:") else ("catch_all"),
+        )
+    name = route.key.removeprefix("admin:")
+    prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+    if name.startswith(prefix):
+        kind = name[len(prefix) :]
+    elif name == "auth_user_password_change":
+        kind = "password"
+    elif route.route.endswith("<path:object_id>/"):
+        kind = "redirect"
+    else:
+        kind = parts[3] or route.key
+    if params and obj is None:
+        kind = f"{kind} (none)"
+    return url, model._meta.label_lower, kind
+
+
+def admin_expectation(persona: str, label: str | None, kind: str) -> set[str]:
+    """The answers the rule allows ``persona`` on one admin page."""
+    if label == "academy.organisation" and kind == "jsi18n":
+        # The organisation tree's translated strings (treebeard): public, like any static file.
+        return {"200"}
+    if persona != "ksg_staff":
+        # Not staff: sent to sign in (allauth's page, through the admin's own login), or, at
+        # the admin's login page itself when signed in already, refused.
+        return {"LOG", "302", "403"} if kind == "login" else {"LOG", "302"}
+    if label is None:
+        return {
+            "index": {"200"},
+            "app_list": {"200"},
+            "login": {"302"},
+            "logout": {"405"},
+            "password_change": {"200"},
+            "password_change_done": {"200"},
+            "jsi18n": {"200"},
+            "autocomplete": {"403"},
+            "view_on_site": {"404"},
+            "catch_all": {"404"},
+        }[kind]
+    if kind.startswith("redirect"):  # <object_id>/ leads on to <object_id>/change/
+        return {"302"}
+    app = label.split(".")[0]
+    if kind.endswith(" (none)"):
+        # No row of the model in the world: back to the admin's index with a message, when
+        # the page is one staff may open (its history: always).
+        kind = kind.removesuffix(" (none)")
+        allowed = ADMIN_READ_ONLY.get(label, {}).get(kind) or ADMIN_STAFF.get(app, {}).get(kind)
+        return {"302"} if allowed == 200 or kind == "history" else {"403"}
+    answer = ADMIN_READ_ONLY.get(label, {}).get(kind) or ADMIN_STAFF.get(app, {}).get(kind, 403)
+    return {str(answer)}

@@ -13,7 +13,10 @@ import datetime
 import hashlib
 from types import SimpleNamespace
 
+import pytest
 from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import reverse
 
 from academy.demo.accounts import ksg_staff_group
 from academy.demo.signatures import signature_png
@@ -227,3 +230,36 @@ def _partner_side(organisation, legal_name, ksg, ksg_staff) -> SimpleNamespace:
         kpi=kpi,
         document=document,
     )
+
+
+@pytest.fixture(name="access_world")
+def access_world_fixture(ksg, ministry_ict, treasury, huawei, wanjiku, otieno, hr_ict,
+                         hr_treasury, ksg_staff, trainer, huawei_reviewer):  # fmt: skip
+    return build_world(
+        ksg=ksg, ministry_ict=ministry_ict, treasury=treasury, huawei=huawei, wanjiku=wanjiku,
+        otieno=otieno, hr_ict=hr_ict, hr_treasury=hr_treasury, ksg_staff=ksg_staff,
+        trainer=trainer, huawei_reviewer=huawei_reviewer,
+    )  # fmt: skip
+
+
+def signed_in(user) -> Client:
+    """A client signed in as ``user`` (None: anonymous). Exceptions come back as a 500 so the
+    matrix reports them with the rest."""
+    client = Client(raise_request_exception=False)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def clients_of(world) -> dict[str, Client]:
+    return {
+        persona: signed_in(None if persona == "anonymous" else getattr(world.users, persona))
+        for persona in PERSONAS
+    }
+
+
+def answer_of(response) -> str:
+    """The token of ``TABLE`` this response is."""
+    if response.status_code == 302 and response["Location"].startswith(reverse("account_login")):
+        return "LOG"
+    return str(response.status_code)

@@ -10,64 +10,34 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.apps import apps
-from django.contrib import admin
-from django.test import Client
 from django.urls import reverse
 
-from tests.academy.access_table import cases, walk
-from tests.academy.access_world import OUTSIDERS, PERSONAS, build_world
+from tests.academy.access_table import admin_expectation, admin_models, admin_url, cases, walk
+from tests.academy.access_world import (  # noqa: F401 (the fixture)
+    OUTSIDERS,
+    PERSONAS,
+    access_world_fixture,
+    answer_of,
+    clients_of,
+)
 
 # Apps whose rows a POST of an outsider must leave as they were.
 PORTAL_APPS = ("academy", "courses", "enrollments", "certificates", "partners", "reports")
 
 
-@pytest.fixture
-def world(ksg, ministry_ict, treasury, huawei, wanjiku, otieno, hr_ict, hr_treasury, ksg_staff,
-          trainer, huawei_reviewer):  # fmt: skip
-    return build_world(
-        ksg=ksg, ministry_ict=ministry_ict, treasury=treasury, huawei=huawei, wanjiku=wanjiku,
-        otieno=otieno, hr_ict=hr_ict, hr_treasury=hr_treasury, ksg_staff=ksg_staff,
-        trainer=trainer, huawei_reviewer=huawei_reviewer,
-    )  # fmt: skip
-
-
-def signed_in(user) -> Client:
-    """A client signed in as ``user`` (None: anonymous). Exceptions come back as a 500 so the
-    matrix reports them with the rest."""
-    client = Client(raise_request_exception=False)
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def clients_of(world) -> dict[str, Client]:
-    return {
-        persona: signed_in(None if persona == "anonymous" else getattr(world.users, persona))
-        for persona in PERSONAS
-    }
-
-
-def answer_of(response) -> str:
-    """The token of ``TABLE`` this response is."""
-    if response.status_code == 302 and response["Location"].startswith(reverse("account_login")):
-        return "LOG"
-    return str(response.status_code)
-
-
-def markers_of(world) -> dict[str, list[str]]:
+def markers_of(access_world) -> dict[str, list[str]]:
     """Text that only someone who may see a side's objects may ever be shown, by side."""
     markers = {}
     for side, officer, certificate in (
-        ("ict", world.users.wanjiku, world.certificates.wanjiku),
-        ("treasury", world.users.otieno, world.certificates.otieno),
+        ("ict", access_world.users.wanjiku, access_world.certificates.wanjiku),
+        ("treasury", access_world.users.otieno, access_world.certificates.otieno),
     ):
         profile = officer.officer_profile
         markers[side] = [officer.email, officer.full_name, profile.personal_number]
         markers[side].append(certificate.serial)
     for side in ("huawei", "icdl"):
-        objects = getattr(world.partners, side)
+        objects = getattr(access_world.partners, side)
         markers[side] = [objects.mou.reference, objects.deliverable.title, objects.kpi.name]
     # Both partners' KPIs share a name: only the first two tell the partners apart.
     for side in ("huawei", "icdl"):
@@ -108,119 +78,10 @@ def snapshot() -> dict:
     return state
 
 
-# --- The admin, by rule ---------------------------------------------------------------------------
-
-# What KSG staff (with the demo's "KSG staff" group) may do in the admin, by app: the answer to
-# the list, add, change, delete and history pages of each model. Other apps: 403 everywhere.
-ADMIN_STAFF = {
-    #               changelist add    change delete history
-    "academy": {
-        "changelist": 200,
-        "add": 403,
-        "change": 200,
-        "delete": 403,
-        "history": 200,
-        # the organisation tree's own pages (treebeard): a move is a POST
-        "children": 200,
-        "move": 400,
-    },
-    "courses": {"changelist": 200, "add": 200, "change": 200, "delete": 403, "history": 200},
-    "certificates": {"changelist": 200, "add": 200, "change": 200, "delete": 403, "history": 200},
-}
-# Models whose admin refuses a page to everyone (read-only records), by "app.model".
-ADMIN_READ_ONLY = {
-    "academy.auditevent": {"add": 403},
-    "certificates.certificate": {"add": 403},
-}
-
-
-def admin_models() -> dict[tuple[str, str], type]:
-    """(app label, model name), as in the admin's addresses -> model."""
-    return {(m._meta.app_label, m._meta.model_name): m for m in admin.site._registry}
-
-
-def admin_url(route, models) -> tuple[str, str | None, str]:
-    """The address of an admin pattern, its arguments filled from the world (the first row of
-    its model); the model's label when the page belongs to one; and the page's kind
-    (changelist, add, change, delete, history, redirect, ..., or the site's own pages)."""
-    parts = route.route.split("/")
-    model = models.get((parts[1], parts[2])) if len(parts) > 3 else None
-    params = list(route.pattern.pattern.regex.groupindex)
-    obj = model._default_manager.order_by("pk").first() if model is not None else None
-    fill = {
-        "object_id": obj.pk if obj is not None else 0,
-        "id": obj.pk if obj is not None else 0,
-        "parent_id": obj.pk if obj is not None else 0,
-        "app_label": "courses",
-        "content_type_id": 1,
-        "url": "no-such-page/",
-    }
-    kwargs = {param: fill[param] for param in params}
-    if route.key.startswith("admin:"):
-        url = reverse(route.key, kwargs=kwargs)
-    else:  # unnamed: fill the route by hand
-        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m[1]]), route.route)
-        url = url.replace("(?P<url>.*)$", kwargs.get("url", ""))
-    if model is None:
-        return (
-            url,
-            None,
-            route.key.removeprefix("admin:") if route.key.startswith("admin:") else ("catch_all"),
-        )
-    name = route.key.removeprefix("admin:")
-    prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
-    if name.startswith(prefix):
-        kind = name[len(prefix) :]
-    elif name == "auth_user_password_change":
-        kind = "password"
-    elif route.route.endswith("<path:object_id>/"):
-        kind = "redirect"
-    else:
-        kind = parts[3] or route.key
-    if params and obj is None:
-        kind = f"{kind} (none)"
-    return url, model._meta.label_lower, kind
-
-
-def admin_expectation(persona: str, label: str | None, kind: str) -> set[str]:
-    """The answers the rule allows ``persona`` on one admin page."""
-    if label == "academy.organisation" and kind == "jsi18n":
-        # The organisation tree's translated strings (treebeard): public, like any static file.
-        return {"200"}
-    if persona != "ksg_staff":
-        # Not staff: sent to sign in (allauth's page, through the admin's own login), or, at
-        # the admin's login page itself when signed in already, refused.
-        return {"LOG", "302", "403"} if kind == "login" else {"LOG", "302"}
-    if label is None:
-        return {
-            "index": {"200"},
-            "app_list": {"200"},
-            "login": {"302"},
-            "logout": {"405"},
-            "password_change": {"200"},
-            "password_change_done": {"200"},
-            "jsi18n": {"200"},
-            "autocomplete": {"403"},
-            "view_on_site": {"404"},
-            "catch_all": {"404"},
-        }[kind]
-    if kind.startswith("redirect"):  # <object_id>/ leads on to <object_id>/change/
-        return {"302"}
-    app = label.split(".")[0]
-    if kind.endswith(" (none)"):
-        # No row of the model in the world: back to the admin's index with a message, when
-        # the page is one staff may open (its history: always).
-        kind = kind.removesuffix(" (none)")
-        allowed = ADMIN_READ_ONLY.get(label, {}).get(kind) or ADMIN_STAFF.get(app, {}).get(kind)
-        return {"302"} if allowed == 200 or kind == "history" else {"403"}
-    answer = ADMIN_READ_ONLY.get(label, {}).get(kind) or ADMIN_STAFF.get(app, {}).get(kind, 403)
-    return {str(answer)}
-
-
 # --- The test ---------------------------------------------------------------------------------
 
 
-def test_every_url_pattern_is_in_the_matrix_and_answers_as_written(world, capsys):
+def test_every_url_pattern_is_in_the_matrix_and_answers_as_written(access_world, capsys):
     routes = walk()
     table = cases()
     named_in_table = {c.name for c in table}
@@ -230,11 +91,11 @@ def test_every_url_pattern_is_in_the_matrix_and_answers_as_written(world, capsys
     stale = sorted(named_in_table - {r.key for r in routes})
     assert not stale, f"Lines of the access matrix with no URL pattern: {stale}"
 
-    clients = clients_of(world)
-    markers = markers_of(world)
+    clients = clients_of(access_world)
+    markers = markers_of(access_world)
     wrong, cross, requests = [], [], 0
     for case in table:
-        url = reverse(case.name, kwargs=case.kwargs(world))
+        url = reverse(case.name, kwargs=case.kwargs(access_world))
         got = {}
         for persona in PERSONAS:
             response = clients[persona].get(url)
@@ -268,16 +129,16 @@ def test_every_url_pattern_is_in_the_matrix_and_answers_as_written(world, capsys
     assert not wrong, "answers other than the table's (observed):\n" + "\n".join(wrong)
 
 
-def test_outsiders_post_changes_nothing(world, capsys):
+def test_outsiders_post_changes_nothing(access_world, capsys):
     """A POST by the other side to an object URL of one organisation or partner: no 2xx, no
     redirect to a success page, and every row of the portal as it was."""
-    clients = clients_of(world)
+    clients = clients_of(access_world)
     before = snapshot()
     posts, problems = 0, []
     for case in cases():
         if not case.side:
             continue
-        url = reverse(case.name, kwargs=case.kwargs(world))
+        url = reverse(case.name, kwargs=case.kwargs(access_world))
         for persona in OUTSIDERS[case.side]:
             response = clients[persona].post(url, {"comment": "x", "reason": "x", "confirm": "1"})
             posts += 1
