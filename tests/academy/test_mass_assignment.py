@@ -14,8 +14,10 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -334,7 +336,9 @@ CASES = [
     ),
     Case(
         "review-page", "huawei_reviewer",
-        lambda w: reverse("partners:deliverable_review", kwargs={"pk": w.partners.huawei.ksgdel.pk}),
+        lambda w: reverse(
+            "partners:deliverable_review", kwargs={"pk": w.partners.huawei.ksgdel.pk}
+        ),
         lambda w: {"action": "comment", "comment": "Looks right to us."}, _commented,
         ("partners.forms.ReviewForm",), setup=_note_review_state,
     ),
@@ -425,34 +429,35 @@ NOT_POSTED_BY_USERS = {
     "academy.forms.AccountForm": "a partner reviewer's name and language: see test_profile.py",
 }
 
-MODULES = [
-    "academy.forms",
-    "certificates.forms",
-    "enrollments.forms",
-    "enrollments.forms_imports",
-    "enrollments.forms_results",
-    "enrollments.forms_seats",
-    "enrollments.forms_staff",
-    "partners.forms",
-    "reports.forms",
-    "courses.api",
-    "enrollments.api",
-    "enrollments.api_staff",
-    "certificates.api",
-    "partners.api",
-    "reports.api",
-]
+
+def form_and_api_modules() -> list[str]:
+    """The forms*/api* modules of every app of the portal (a new app's are found too)."""
+    from django.apps import apps
+    from django.conf import settings
+
+    names = []
+    for config in apps.get_app_configs():
+        path = Path(config.path)
+        if not path.is_relative_to(settings.BASE_DIR) or ".venv" in path.parts:
+            continue
+        for module in pkgutil.iter_modules([str(path)]):
+            if module.name.startswith(("forms", "api")):
+                names.append(f"{config.name}.{module.name}")
+    return sorted(names)
 
 
 def writable_forms_and_serializers() -> set[str]:
     """Every form of the portal, and every serializer that reads a body (not an ``…Output``)."""
     found = set()
-    for name in MODULES:
+    for name in form_and_api_modules():
         module = importlib.import_module(name)
         for attr, value in vars(module).items():
             if not inspect.isclass(value) or value.__module__ != name:
                 continue
-            if issubclass(value, forms.BaseForm) or (issubclass(value, serializers.BaseSerializer) and not attr.endswith("Output")):
+            reads_a_body = issubclass(value, serializers.BaseSerializer) and not attr.endswith(
+                "Output"
+            )
+            if issubclass(value, forms.BaseForm) or reads_a_body:
                 found.add(f"{name}.{attr}")
     return found
 
