@@ -272,6 +272,23 @@ def _scored(w):
     assert w.enrolments.otieno_upcoming.score is None
 
 
+def _register(w) -> dict:
+    seats = Enrollment.objects.filter(cohort=w.cohorts.ended, state__in=Enrollment.SEAT_STATES)
+    return {
+        "day": w.cohorts.ended.session_days()[0].isoformat(),
+        "listed": [str(pk) for pk in seats.values_list("pk", flat=True)],
+        "present": [str(w.scored.pk)],
+    }
+
+
+def _registered(w):
+    from enrollments.models import Attendance
+
+    rows = list(Attendance.objects.values_list("enrollment_id", "present", "recorded_by_id"))
+    assert (w.scored.pk, True, w.users.trainer.pk) in rows
+    assert not Attendance.objects.filter(enrollment__cohort=w.cohorts.upcoming).exists()
+
+
 def _completed_by_staff(w):
     w.scored.refresh_from_db()
     assert w.scored.score == 90 and w.scored.state == State.COMPLETED
@@ -387,6 +404,12 @@ CASES = [
         _scored, ("enrollments.forms_results.ScoresForm",), setup=_scores_setup,
     ),
     Case(
+        "attendance", "trainer",
+        lambda w: reverse("enrollments:staff_attendance", kwargs={"pk": w.cohorts.ended.pk}),
+        _register, _registered, ("enrollments.forms_results.AttendanceForm",),
+        setup=_scores_setup,
+    ),
+    Case(
         "complete-api", "ksg_staff",
         lambda w: reverse("api_enrolment_complete", kwargs={"pk": w.scored.pk}),
         lambda w: {"score": 90, "completed": True, "reason": "Assessed in person."},
@@ -409,7 +432,6 @@ NOT_POSTED_BY_USERS = {
     "partners.forms.UploadForm": "a file (tests/partners/test_uploads.py)",
     "partners.forms.LogoForm": "a file, KSG staff only (tests/partners/test_uploads.py)",
     # KSG staff only (is_ksg_staff): not a non-staff user's form.
-    "enrollments.forms_results.AttendanceForm": "register: the day and who was present",
     "enrollments.forms_results.ResultForm": "KSG staff only",
     "enrollments.forms_results.CloseForm": "KSG staff only",
     "enrollments.forms_seats.MoveForm": "KSG staff only",
