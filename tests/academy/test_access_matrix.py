@@ -129,9 +129,22 @@ def test_every_url_pattern_is_in_the_matrix_and_answers_as_written(access_world,
     assert not wrong, "answers other than the table's (observed):\n" + "\n".join(wrong)
 
 
+ACTING_BODY = {
+    "comment": "Fine by us.",
+    "reason": "Asked by the other side.",
+    "confirm": "1",
+    "action": "accept",
+    "decision": "approve",
+    "status": "terminated",
+    "score": "100",
+    "completed": "true",
+}
+
+
 def test_outsiders_post_changes_nothing(access_world, capsys):
-    """A POST by the other side to an object URL of one organisation or partner: no 2xx, no
-    redirect to a success page, and every row of the portal as it was."""
+    """A POST by the other side (or an anonymous visitor) to an object URL of one organisation
+    or partner: no 2xx, no redirect but to the sign-in page, and every row of the portal as it
+    was. The body is one that the owner's side could act on (approve, accept, a reason...)."""
     clients = clients_of(access_world)
     before = snapshot()
     posts, problems = 0, []
@@ -139,10 +152,10 @@ def test_outsiders_post_changes_nothing(access_world, capsys):
         if not case.side:
             continue
         url = reverse(case.name, kwargs=case.kwargs(access_world))
-        for persona in OUTSIDERS[case.side]:
-            response = clients[persona].post(url, {"comment": "x", "reason": "x", "confirm": "1"})
+        for persona in (*OUTSIDERS[case.side], "anonymous"):
+            response = clients[persona].post(url, ACTING_BODY)
             posts += 1
-            if response.status_code not in (401, 403, 404, 405):
+            if answer_of(response) not in ("LOG", "401", "403", "404", "405"):
                 problems.append(f"{persona} POST {url} -> {response.status_code}")
     after = snapshot()
     changed = [label for label in before if before[label] != after[label]]
@@ -150,6 +163,21 @@ def test_outsiders_post_changes_nothing(access_world, capsys):
         print(f"\naccess matrix POSTs by outsiders: {posts}, answered 2xx/3xx: {len(problems)}")
     assert not problems, "\n".join(problems)
     assert not changed, f"rows changed by outsiders' POSTs: {changed}"
+
+    # The control: the same body from the owner's side does act, so the zero above is the
+    # access check's doing.
+    enrolments = access_world.enrolments
+    clients["hr_ict"].post(
+        reverse("enrollments:decide", kwargs={"pk": enrolments.wanjiku_request.pk}), ACTING_BODY
+    )
+    clients["wanjiku"].post(
+        reverse("enrollments:withdraw", kwargs={"pk": enrolments.wanjiku_upcoming.pk}),
+        ACTING_BODY,
+    )
+    enrolments.wanjiku_request.refresh_from_db()
+    enrolments.wanjiku_upcoming.refresh_from_db()
+    assert enrolments.wanjiku_request.state != "requested"
+    assert enrolments.wanjiku_upcoming.state == "withdrawn"
 
 
 def test_the_table_has_one_line_per_object_side():
