@@ -24,7 +24,7 @@ RECOVERY_SEED = "c0ffee-recovery-seed-canary"
 
 
 @pytest.fixture
-def rich_wanjiku(wanjiku, completed, certificate, trainer):
+def rich_wanjiku(wanjiku, completed, certificate, trainer):  # noqa: F811 - fixtures
     """Wanjiku with a national ID, gender, attendance, second factors, a token and a verified
     address."""
     profile = wanjiku.officer_profile
@@ -39,9 +39,7 @@ def rich_wanjiku(wanjiku, completed, certificate, trainer):
             recorded_by=trainer,
         )
     Authenticator.objects.create(user=wanjiku, type="totp", data={"secret": TOTP_SECRET})
-    Authenticator.objects.create(
-        user=wanjiku, type="recovery_codes", data={"seed": RECOVERY_SEED}
-    )
+    Authenticator.objects.create(user=wanjiku, type="recovery_codes", data={"seed": RECOVERY_SEED})
     Token.objects.create(user=wanjiku)
     EmailAddress.objects.update_or_create(
         user=wanjiku, email=wanjiku.email, defaults={"verified": True, "primary": True}

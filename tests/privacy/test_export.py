@@ -105,7 +105,9 @@ def test_anonymous_is_sent_to_sign_in(client):
         assert "/accounts/login/" in response["Location"]
 
 
-def test_a_staff_member_s_export_lists_actions_without_other_people(client, ksg_staff, rich_wanjiku):
+def test_a_staff_member_s_export_lists_actions_without_other_people(
+    client, ksg_staff, rich_wanjiku
+):
     _response, data = _download(client, ksg_staff)
     body = json.dumps(data)
     assert "wanjiku@ict.demo.go.ke" not in body

@@ -87,6 +87,4 @@ def test_secrets_are_never_exported():
 
 def test_an_optional_app_s_source_is_skipped_when_it_is_not_installed():
     keys = {s.key for s in registry.active_sources()}
-    assert ("usersessions.UserSession:user" in keys) == apps.is_installed(
-        "allauth.usersessions"
-    )
+    assert ("usersessions.UserSession:user" in keys) == apps.is_installed("allauth.usersessions")
