@@ -365,6 +365,9 @@ LOGGING = {
         # At DEBUG this logger writes every SQL statement with its parameters: e-mail
         # addresses, names, national IDs. It is pinned at INFO whatever LOG_LEVEL says.
         "django.db.backends": {"level": "INFO", "propagate": True},
+        # At DEBUG this one writes the whole context of a template with a missing variable:
+        # the e-mail confirmation's address, name and key (tests/privacy/test_log_canaries.py).
+        "django.template": {"level": "INFO"},
         # WeasyPrint logs every step of every certificate at INFO; its warnings still show.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
