@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+import re
 import uuid
 
 from django.contrib.auth import get_user_model
@@ -14,7 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from academy.roles import is_ksg_staff
@@ -23,6 +24,7 @@ from privacy import registry
 from privacy.models import ErasureRequest
 
 User = get_user_model()
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$")
 
 
 def subject_data_of(user) -> dict:
@@ -111,6 +113,11 @@ def _text(value) -> str:
         return _("Yes")
     if value is False:
         return _("No")
+    if isinstance(value, str) and _ISO_DATETIME.match(value):
+        # The page shows a date and time as people read them; the JSON keeps ISO 8601.
+        return formats.date_format(
+            timezone.localtime(dt.datetime.fromisoformat(value)), "DATETIME_FORMAT"
+        )
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     if isinstance(value, dict):
