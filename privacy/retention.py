@@ -73,9 +73,12 @@ def _expired_sessions(now: dt.datetime) -> int:
     if apps.is_installed("allauth.usersessions"):
         from allauth.usersessions.models import UserSession
 
-        # A listed session whose Django session is gone is not a session any more.
-        live = Session.objects.values("session_key")
-        deleted += UserSession.objects.exclude(session_key__in=live).delete()[0]
+        # A listed session whose session is gone (asked through the session engine, which may
+        # be a cache) is not a session any more.
+        for user_session in UserSession.objects.iterator():
+            if not user_session.exists():
+                user_session.delete()
+                deleted += 1
     return deleted
 
 

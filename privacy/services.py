@@ -9,8 +9,10 @@ figures), so their rows stay, stripped of everything that says who the person wa
 from __future__ import annotations
 
 import logging
+from importlib import import_module
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
@@ -184,17 +186,19 @@ def user_erase(*, user: User) -> dict[str, int]:
 
 
 def _sessions_end(user: User) -> int:
-    """Delete every session of ``user``: the stored sessions only know the user inside their
-    encoded data, so each live one is read (erasure is rare; the table holds live sessions)."""
+    """End every session of ``user``, through the session engine (so a cached session goes
+    too). Stored sessions only know their user inside their encoded data, so each live one is
+    read: erasure is rare, and the table holds only unexpired sessions after the daily purge."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     ended = 0
     if apps.is_installed("allauth.usersessions"):
         from allauth.usersessions.models import UserSession
 
-        keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
-        Session.objects.filter(session_key__in=keys).delete()
-        ended += UserSession.objects.filter(user=user).delete()[0]
+        for user_session in UserSession.objects.filter(user=user):
+            user_session.end()
+            ended += 1
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            session.delete()
+            store().delete(session.session_key)
             ended += 1
     return ended

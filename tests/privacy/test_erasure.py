@@ -7,8 +7,10 @@ import datetime
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.core.files.storage import default_storage
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -295,3 +297,21 @@ def test_erasure_is_one_transaction(ksg_staff, asked, monkeypatch):
     assert _snapshot(asked.user) == before
     asked.refresh_from_db()
     assert asked.status == Status.PENDING
+
+
+@pytest.mark.skipif(
+    not apps.is_installed("allauth.usersessions"),
+    reason="allauth.usersessions is not installed on this branch",
+)
+def test_the_listed_sessions_end_too(client, ksg_staff, rich_wanjiku, asked):
+    from allauth.usersessions.models import UserSession
+
+    signed_in = Client()
+    signed_in.force_login(rich_wanjiku)
+    UserSession.objects.get_or_create(
+        session_key=signed_in.session.session_key,
+        defaults={"user": rich_wanjiku, "ip": "127.0.0.1", "user_agent": "test"},
+    )
+    _decide(client, ksg_staff, asked, "approve")
+    assert not UserSession.objects.filter(user=rich_wanjiku).exists()
+    assert not Session.objects.filter(session_key=signed_in.session.session_key).exists()

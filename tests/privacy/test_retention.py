@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
@@ -205,3 +206,17 @@ def test_the_task_runs_on_a_real_worker(celery_worker_thread):
     purge_expired_data.delay()
     assert wait_for(lambda: not User.objects.filter(pk=user.pk).exists())
     assert wait_for(lambda: AuditEvent.objects.filter(action="privacy.retention.purged").exists())
+
+
+@pytest.mark.skipif(
+    not apps.is_installed("allauth.usersessions"),
+    reason="allauth.usersessions is not installed on this branch",
+)
+def test_listed_sessions_whose_session_is_gone_go(wanjiku):
+    from allauth.usersessions.models import UserSession
+
+    kept = _session(NOW + datetime.timedelta(hours=1))
+    UserSession.objects.create(user=wanjiku, session_key=kept, ip="127.0.0.1", user_agent="a")
+    UserSession.objects.create(user=wanjiku, session_key="gone" * 8, ip="127.0.0.1", user_agent="b")
+    assert _purge()["sessions"] == 1
+    assert list(UserSession.objects.values_list("session_key", flat=True)) == [kept]
