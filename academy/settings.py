@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "certificates",
     "partners",
     "reports",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -270,6 +271,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.build_subscribed_reports",
         "schedule": crontab(minute=30, hour=6),
     },
+    # Retention (privacy.retention): expired sessions, stale unverified accounts, old e-mail
+    # details and audit events, and (again) expired report files, daily in the small hours.
+    "purge-expired-data": {
+        "task": "privacy.tasks.purge_expired_data",
+        "schedule": crontab(minute=45, hour=2),
+    },
 }
 
 # --- E-mail -----------------------------------------------------------------------------------
@@ -357,7 +364,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
-        "django.db.backends": {"level": "INFO"},
+        # At DEBUG this logger writes every SQL statement with its parameters: e-mail
+        # addresses, names, national IDs. It is pinned at INFO whatever LOG_LEVEL says.
+        "django.db.backends": {"level": "INFO", "propagate": True},
+        # At DEBUG this one writes the whole context of a template with a missing variable:
+        # the e-mail confirmation's address, name and key (tests/privacy/test_log_canaries.py).
+        "django.template": {"level": "INFO"},
         # WeasyPrint logs every step of every certificate at INFO; its warnings still show.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
@@ -386,3 +398,12 @@ PARTNER_UPLOAD_MAX_UNPACKED_BYTES = env.int(
 PARTNER_UPLOAD_MAX_ZIP_ENTRIES = env.int("PARTNER_UPLOAD_MAX_ZIP_ENTRIES", default=1000)
 # Report files (reports.ReportRun) are deleted this many days after they are ready.
 REPORT_FILES_EXPIRE_DAYS = env.int("REPORT_FILES_EXPIRE_DAYS", default=7)
+
+# Retention periods (privacy.retention; the privacy page shows the same values). Accounts that
+# never verified their address, never enrolled and hold no role are deleted after this many
+# days; sent e-mails lose the facts they quoted and any delivery error after this many days;
+# audit events (except a certificate's history, kept as long as the certificate) after this
+# many days: seven years, so that any decision can still be traced when it is questioned.
+PRIVACY_UNVERIFIED_ACCOUNT_DAYS = env.int("PRIVACY_UNVERIFIED_ACCOUNT_DAYS", default=30)
+PRIVACY_OUTBOX_DAYS = env.int("PRIVACY_OUTBOX_DAYS", default=180)
+PRIVACY_AUDIT_DAYS = env.int("PRIVACY_AUDIT_DAYS", default=7 * 365)

@@ -36,6 +36,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("reports.urls_runs")),
     path("", include("reports.urls_subscriptions")),
+    path("", include("privacy.urls")),
     path("", courses_views.home, name="home"),
     path("", include("courses.urls")),
 ]

@@ -74,7 +74,9 @@ def enrollments_awaiting_certificate(
 ) -> list[int]:
     """Ids of completed enrolments without a current certificate, or whose certificate has no
     PDF yet (optionally of one cohort, or of some officers), oldest first."""
-    completed = Enrollment.objects.filter(state=Enrollment.State.COMPLETED)
+    # An erased holder (privacy.services.user_erase: account deactivated) keeps a certificate
+    # without a PDF on purpose: a new print would be a re-issue the holder asked not to have.
+    completed = Enrollment.objects.filter(state=Enrollment.State.COMPLETED, officer__is_active=True)
     if cohort_id is not None:
         completed = completed.filter(cohort_id=cohort_id)
     if officer_ids is not None:

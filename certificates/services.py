@@ -66,7 +66,8 @@ def certificate_issue(*, enrollment: Enrollment | int, by: User | None = None) -
     as it is, rendered first if its PDF is missing. ``by`` is who asked (None: the completion).
     """
     certificate = _issue_row(enrollment_id=getattr(enrollment, "pk", enrollment), by=by)
-    if not certificate.pdf:
+    # No name on record means the holder was erased (privacy): nothing is printed again.
+    if not certificate.pdf and certificate.officer_name:
         certificate = certificate_render(certificate=certificate)
     return certificate
 
