@@ -63,7 +63,7 @@ def test_wrong_password_answers_the_same_for_known_and_unknown_addresses(wanjiku
 
 
 def test_unverified_account_with_a_wrong_password_answers_like_an_unknown_address(db):
-    UserFactory(email="new.officer@ict.demo.go.ke", verified=False)
+    UserFactory(email="new.officer@ict.demo.go.ke", verified=False).save()
 
     def flow(client, email):
         response = client.post(
