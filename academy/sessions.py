@@ -22,16 +22,21 @@ from django.utils.translation import ngettext
 
 SIGNED_IN_AT = "academy_signed_in_at"
 LAST_SEEN_AT = "academy_last_seen_at"
-# Saving the session at every request would write to the session store each time; a session
-# seen less than a minute ago is not saved again. The idle limit is thus exact to a minute.
+# Noting each request would write the session and its row on the "Sessions" page at every
+# request; a session seen less than a minute ago is not written again. The idle limit and the
+# "last active" time are thus exact to a minute.
 _TOUCH_AFTER_SECONDS = 60
 
 
 class SessionTimeoutMiddleware:
-    """Signs out a session idle too long or signed in too long ago, and says why.
+    """Signs out a session idle too long or signed in too long ago, and says why; otherwise
+    notes the visit, at most once a minute, in the session and on the "Sessions" page.
 
     Pages send the user to the sign-in page with a message; the API (session authentication
     only: a token is not a session) answers 401 with a JSON ``detail``.
+
+    It stands in for allauth's UserSessionsMiddleware, which writes the session's row (last
+    seen, IP address, browser) at every request: two more queries on every page.
     """
 
     def __init__(self, get_response):
@@ -40,7 +45,9 @@ class SessionTimeoutMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             ended = _ended_because(request.session, _now())
-            if ended:
+            if ended == "touched":
+                _track(request)
+            elif ended:
                 return _sign_out(request, ended)
         return self.get_response(request)
 
@@ -78,7 +85,8 @@ def _now() -> float:
 
 
 def _ended_because(session, now: float) -> str | None:
-    """ "idle" or "absolute" when the session is over, else None (and the visit is noted)."""
+    """Why the session is over ("idle", "absolute"); "touched" when this visit was noted in
+    the session (the first in a minute); None otherwise."""
     signed_in_at = session.get(SIGNED_IN_AT)
     last_seen_at = session.get(LAST_SEEN_AT)
     if signed_in_at is None or last_seen_at is None:
@@ -86,14 +94,24 @@ def _ended_because(session, now: float) -> str | None:
         # clocks start now rather than ending a session whose age is unknown.
         session[SIGNED_IN_AT] = signed_in_at or now
         session[LAST_SEEN_AT] = now
-        return None
+        return "touched"
     if now - signed_in_at >= settings.SESSION_ABSOLUTE_TIMEOUT:
         return "absolute"
     if now - last_seen_at >= settings.SESSION_IDLE_TIMEOUT:
         return "idle"
     if now - last_seen_at >= _TOUCH_AFTER_SECONDS:
         session[LAST_SEEN_AT] = now
+        return "touched"
     return None
+
+
+def _track(request) -> None:
+    """The session's row on the "Sessions" page: made at sign-in by allauth, brought up to
+    date here (last seen, IP address, browser), or made for a session that has none."""
+    from allauth.usersessions.models import UserSession
+
+    if request.session.session_key:
+        UserSession.objects.create_from_request(request)
 
 
 def _reason(ended: str) -> str:

@@ -74,11 +74,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Ends idle and too-old sessions before anything else sees the user; after the message
-    # middleware, so that the login page can say why. Then allauth records the session's
-    # activity (last seen, IP address) for the "Sessions" page.
+    # Ends idle and too-old sessions before anything else sees the user, after the message
+    # middleware so that the sign-in page can say why; and notes each session's activity for
+    # the "Sessions" page (allauth.usersessions' own middleware would write it at every request).
     "academy.sessions.SessionTimeoutMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -213,7 +212,8 @@ MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}
 # Behind N reverse proxies the client's address is the Nth from the right in X-Forwarded-For;
 # without this every client behind the proxy would share one rate-limit counter.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-# The "Sessions" page (allauth.usersessions) shows when and from where each was last used.
+# The "Sessions" page (allauth.usersessions) shows when and from where each was last used;
+# academy.sessions.SessionTimeoutMiddleware notes it, at most once a minute per session.
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # --- API --------------------------------------------------------------------------------------

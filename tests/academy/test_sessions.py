@@ -119,6 +119,22 @@ def test_sessions_page_with_one_session_offers_no_sign_out_of_others(client, wan
     assert 'class="site-header"' in html  # the portal's layout, not allauth's bare page
 
 
+def test_activity_is_noted_on_the_list_at_most_once_a_minute(client, wanjiku, clock):
+    _sign_in(client)
+    row = UserSession.objects.get()
+    signed_in = row.last_seen_at
+
+    clock.advance(seconds=30)
+    client.get(PROFILE)
+    row.refresh_from_db()
+    assert row.last_seen_at == signed_in
+
+    clock.advance(seconds=31)
+    client.get(PROFILE)
+    row.refresh_from_db()
+    assert row.last_seen_at >= signed_in + timedelta(seconds=61)
+
+
 def test_sessions_page_needs_a_signed_in_user(client):
     response = client.get(reverse("usersessions_list"))
 
