@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -48,7 +48,9 @@ class SessionTimeoutMiddleware:
             if ended == "touched":
                 _track(request)
             elif ended:
-                return _sign_out(request, ended)
+                response = _sign_out(request, ended)
+                if response is not None:
+                    return response
         return self.get_response(request)
 
 
@@ -134,12 +136,15 @@ def _reason(ended: str) -> str:
     ) % {"hours": hours}
 
 
-def _sign_out(request, ended: str):
+def _sign_out(request, ended: str) -> HttpResponse | None:
     from allauth.usersessions.models import UserSession
 
     message = _reason(ended)
     UserSession.objects.filter(session_key=request.session.session_key).delete()
     logout(request)
+    if request.path.startswith("/api/") and "HTTP_AUTHORIZATION" in request.META:
+        # The call carries its own credentials (a token): it goes on without the old session.
+        return None
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": message, "code": f"session_{ended}"}, status=401)
         # As DRF answers an unauthenticated request: a token is the way back in.

@@ -238,6 +238,42 @@ def test_a_token_is_not_a_session_and_has_no_idle_limit(client, wanjiku, clock):
     assert client.get("/api/v1/me/enrolments/", headers=headers).status_code == 200
 
 
+def test_a_token_call_goes_on_when_the_session_cookie_beside_it_is_idle(client, wanjiku, clock):
+    token = Token.objects.create(user=wanjiku)
+    _sign_in(client)
+
+    clock.advance(minutes=31)
+    response = client.get("/api/v1/me/enrolments/", headers={"Authorization": f"Token {token.key}"})
+
+    assert response.status_code == 200
+    assert not _signed_in(client)  # the idle session itself is over
+
+
+@pytest.mark.parametrize(
+    ("user_agent", "summary"),
+    [
+        (DESKTOP_BROWSER, "Firefox on Windows"),
+        (PHONE_BROWSER, "Chrome on Android"),
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+            "Edge on Windows",
+        ),
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+            "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+            "Safari on iOS",
+        ),
+        ("curl/8.5.0", "Unknown browser"),
+        ("", "Unknown browser"),
+    ],
+)
+def test_sessions_are_named_by_browser_and_system(user_agent, summary):
+    from academy.templatetags.academy_sessions import browser_summary
+
+    assert browser_summary(user_agent) == summary
+
+
 def test_session_from_before_the_limits_starts_its_clocks_now(client, wanjiku, clock):
     """A session signed in before this release has no times: it is not cut off at once."""
     client.force_login(wanjiku)
