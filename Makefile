@@ -9,7 +9,7 @@ MANAGE := $(UV) run --frozen python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup sync pdf-deps system-deps apt-install apt-packages lint format messages bench clean
+.PHONY: run test setup sync pdf-deps system-deps apt-install apt-packages lint format messages bench bench-load clean
 
 run: setup
 	DEMO_MODE=1 $(MANAGE) seed_demo
@@ -99,6 +99,12 @@ messages: sync
 bench: sync
 	@$(MAKE) --no-print-directory apt-install COMMANDS="wrk" PACKAGES="wrk"
 	$(UV) run --frozen python benchmarks/catalogue.py
+
+# 200 signed-in officers at the opening of a 50-seat cohort, against gunicorn on PostgreSQL and
+# Redis (BENCH_LOAD_DATABASE_URL, BENCH_REDIS_URL; both emptied): p50/p95/p99 per step, 5xx and
+# overbooking, against a bare-view baseline in the same run. Report in benchmarks/results/.
+bench-load: sync
+	$(UV) run --frozen python benchmarks/load.py $(BENCH_ARGS)
 
 clean:
 	rm -rf var .venv

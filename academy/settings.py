@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Pages for a signed-in user are never stored by a cache (academy.caching).
+    "academy.caching.PrivateWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends idle and too-old sessions before anything else sees the user, after the message
     # middleware so that the sign-in page can say why; and notes each session's activity for

@@ -1,5 +1,6 @@
 """Baselines: the same rows as the catalogue page and the courses API, one query, no logic;
-and an enrolment endpoint that inserts one row per request with no checks.
+an enrolment endpoint that inserts one row per request with no checks; and a bare view that
+answers without touching the database (the load benchmark's floor).
 
 No filters, no facets, no count for pagination, no permission or serializer machinery: the
 cheapest way Django can put those rows on the wire. The portal's views are measured against
@@ -7,11 +8,12 @@ these in the same run.
 """
 
 from django.db.models import OuterRef, Subquery
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
 from courses.models import Cohort, Course
@@ -83,3 +85,12 @@ def _course_of(cohort_id: int) -> int:
             pk=cohort_id
         )
     return _courses_of_cohorts[cohort_id]
+
+
+@require_http_methods(["GET", "POST"])
+def baseline_bare(request):
+    """The floor of the load benchmark: Django's whole middleware stack (session cookie, CSRF
+    check of a POST) and nothing else: no database query, no template. A GET sets the CSRF
+    cookie, as a page with a form does."""
+    get_token(request)
+    return HttpResponse("ok", content_type="text/plain")

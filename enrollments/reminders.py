@@ -256,3 +256,8 @@ def send_pending_reminders(batch: int = 500) -> int:
     return outbox.send_pending(
         _sendable(), batch=batch, build_message=build_message, still_due=_still_due
     )
+
+
+def any_pending() -> bool:
+    """Whether any reminder waits to be sent."""
+    return Reminder.objects.filter(status=Reminder.Status.PENDING).exists()

@@ -4,6 +4,9 @@ from celery import shared_task
 
 from enrollments import notifications
 
+# Reminders one run of ``send_reminders`` sends before it hands on to the next run.
+REMINDER_BATCH = 500
+
 
 @shared_task(ignore_result=True)
 def send_notifications() -> None:
@@ -25,7 +28,14 @@ def schedule_reminders() -> None:
 
 @shared_task(ignore_result=True)
 def send_reminders() -> None:
-    """Send the pending reminders; a second run at the same time skips the rows the first holds."""
+    """Send a batch of the pending reminders; a second run at the same time skips the rows the
+    first holds.
+
+    A run that sent some while more wait queues the next batch at once: 1,000 reminders due
+    together go out in one go, not 500 an hour. A run that sent none (the mail server is down,
+    or another worker holds the rows) ends the chain, so an outage doesn't spin; the hourly
+    schedule starts it again."""
     from enrollments import reminders
 
-    reminders.send_pending_reminders()
+    if reminders.send_pending_reminders(batch=REMINDER_BATCH) and reminders.any_pending():
+        send_reminders.delay()

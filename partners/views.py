@@ -570,6 +570,7 @@ def document_download(request, pk):
         content_type=document.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    # default-src does not cover frame-ancestors: no page may frame the file either.
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response

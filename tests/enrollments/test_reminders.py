@@ -374,6 +374,63 @@ def test_schedule_task_sends_too_when_eager(due, django_capture_on_commit_callba
     assert len(mail.outbox) == 5
 
 
+def test_a_run_that_sends_a_batch_hands_on_to_the_next(due, monkeypatch):
+    from enrollments import tasks
+
+    schedule_due_reminders()
+    monkeypatch.setattr(tasks, "REMINDER_BATCH", 2)
+    runs = mock.Mock(wraps=reminders.send_pending_reminders)
+    monkeypatch.setattr(reminders, "send_pending_reminders", runs)
+    tasks.send_reminders.delay()
+    # Five due, two a run: three runs, chained, and nothing left for the next hour.
+    assert runs.call_count == 3
+    assert len(sent_keys()) == 5
+    assert len(mail.outbox) == 5
+
+
+def test_a_run_that_sends_nothing_ends_the_chain(due, monkeypatch):
+    from enrollments import tasks
+
+    schedule_due_reminders()
+    monkeypatch.setattr(tasks, "REMINDER_BATCH", 2)
+    runs = mock.Mock(wraps=reminders.send_pending_reminders)
+    monkeypatch.setattr(reminders, "send_pending_reminders", runs)
+    with mock.patch(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages",
+        side_effect=ConnectionRefusedError("SMTP server down"),
+    ):
+        tasks.send_reminders.delay()
+    # The mail server is down: one run, no spinning; the hourly schedule tries again.
+    assert runs.call_count == 1
+    assert sent_keys() == []
+
+
+def test_every_attempt_at_a_reminder_has_the_same_message_id(starts_in_7, wanjiku):
+    from enrollments import outbox
+
+    schedule_due_reminders()
+    ids = []
+    real_send = mail.EmailMultiAlternatives.send
+
+    def fail_first(message, *args, **kwargs):
+        ids.append(message.extra_headers["Message-ID"])
+        if len(ids) == 1:
+            raise ConnectionRefusedError("SMTP server down")
+        return real_send(message, *args, **kwargs)
+
+    row = Reminder.objects.get(recipient=wanjiku)
+    with mock.patch.object(mail.EmailMultiAlternatives, "send", fail_first):
+        reminders.send_reminder(row.pk)
+        reminders.send_reminder(row.pk)
+    assert ids[0] == ids[1] == outbox.message_id(row)
+    assert ids[0].startswith(f"<enrollments.reminder.{row.pk}.") and ids[0].endswith("@127.0.0.1>")
+    (message,) = mail.outbox
+    assert message.message()["Message-ID"] == ids[0]
+    # Another reminder, another id.
+    other = Reminder.objects.exclude(pk=row.pk).get()
+    assert outbox.message_id(other) != ids[0]
+
+
 # --- A real Celery worker through Redis -----------------------------------------------------------
 
 
