@@ -3,7 +3,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
+from django.utils.crypto import get_random_string
 from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +45,16 @@ class AccountAdapter(DefaultAccountAdapter):
             ),
             code="email_domain_not_allowed",
         )
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        """A sign-up with a registered address: tell its owner, and take as long as a new one.
+
+        A new sign-up hashes the password (Argon2, slow on purpose); this path saves nothing,
+        so without the same hashing it would answer several times faster and show that the
+        address is registered.
+        """
+        make_password(get_random_string(32))
+        super().send_account_already_exists_mail(email)
 
     def save_user(self, request, user, form, commit=True):
         """Fill the new account from the sign-up form.

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -76,6 +77,10 @@ MIDDLEWARE = [
     # Pages for a signed-in user are never stored by a cache (academy.caching).
     "academy.caching.PrivateWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends idle and too-old sessions before anything else sees the user, after the message
+    # middleware so that the sign-in page can say why; and notes each session's activity for
+    # the "Sessions" page (allauth.usersessions' own middleware would write it at every request).
+    "academy.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -148,9 +153,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2 (memory-hard) for every new or changed password. PBKDF2 stays listed so that hashes
+# made before still verify; Django re-hashes them with Argon2 at the next sign-in.
 PASSWORD_HASHERS = env.list(
     "PASSWORD_HASHERS",
     default=[
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     ],
@@ -165,6 +173,8 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SIGNUP_FORM_CLASS = "academy.forms.OfficerSignupForm"
+# The browser that changes the password stays signed in; every other session of the account
+# ends (Django's session hash check, and academy.sessions deletes them with their list rows).
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[KSG Digital Academy] "
 # Sign-up is for public servants: addresses in these domains or their subdomains only.
@@ -172,6 +182,42 @@ ACCOUNT_ALLOWED_SIGNUP_DOMAINS = env.list(
     "ACCOUNT_ALLOWED_SIGNUP_DOMAINS", default=["go.ke", "ksg.ac.ke"]
 )
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# allauth counts attempts in the cache (Redis in production: shared by every web process).
+# "ip" counts per client address, "key" per e-mail address typed, "user" per signed-in account.
+# Offices reach the portal through one NAT address, so per-address limits stay generous and the
+# tight limits are per account.
+ACCOUNT_RATE_LIMITS = {
+    # Any sign-in attempt (right or wrong) from one address: a classroom signing in together
+    # stays under it, a script trying many accounts does not.
+    "login": "30/m/ip",
+    # Wrong passwords: 5 per account in 5 minutes stops guessing one password; 10 per minute
+    # per address slows trying one password against many accounts. A failed second factor
+    # (TOTP, recovery code) counts here too, per account.
+    "login_failed": "10/m/ip,5/5m/key",
+    # New accounts from one address.
+    "signup": "20/m/ip",
+    # "Forgot your password?": each request sends an e-mail, so per address typed it is rare.
+    "reset_password": "20/m/ip,5/m/key",
+    # The form behind the link in the reset e-mail (guessing keys).
+    "reset_password_from_key": "20/m/ip",
+    # Verification e-mails to one address: one per 3 minutes; later ones are silently not sent
+    # (the link in the first one still works).
+    "confirm_email": "1/3m/key",
+    # Re-entering the password of a signed-in account before a sensitive step.
+    "reauthenticate": "10/m/user",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    # Sign-in by e-mailed code is not offered; the limit is kept for the day it is.
+    "request_login_code": "20/m/ip,3/m/key",
+}
+# Security keys sign in without a password: per-address limit (allauth's default, stated).
+MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}
+# Behind N reverse proxies the client's address is the Nth from the right in X-Forwarded-For;
+# without this every client behind the proxy would share one rate-limit counter.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The "Sessions" page (allauth.usersessions) shows when and from where each was last used;
+# academy.sessions.SessionTimeoutMiddleware notes it, at most once a minute per session.
+USERSESSIONS_TRACK_ACTIVITY = True
 
 # --- API --------------------------------------------------------------------------------------
 
@@ -321,6 +367,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
+# A signed-in session ends after this long without a request, and this long after sign-in
+# whatever happens (academy.sessions.SessionTimeoutMiddleware), in seconds.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)
 CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 

@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 
 from academy.models import Membership, Organisation
 from tests.factories import (
@@ -83,12 +82,29 @@ def _redis_only(request, settings):
         pytest.skip("needs Redis: set REDIS_URL")
 
 
+def _clear_cache():
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        # RedisCache.clear() is FLUSHDB: it would also drop what the Celery broker keeps in the
+        # same database (queues, bindings) under a worker started by a test. Only the cache's
+        # own keys go.
+        client = backend._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{backend.key_prefix}:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        backend.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached pages must not leak from one test into the next."""
-    cache.clear()
+    _clear_cache()
     yield
-    cache.clear()
+    _clear_cache()
 
 
 @pytest.fixture(autouse=True)

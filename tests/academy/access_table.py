@@ -124,6 +124,7 @@ mfa_activate_totp                        LOG 302 302 302 302 302 302 302 302
 mfa_deactivate_totp                      LOG 404 404 404 404 404 404 404 404
 mfa_view_recovery_codes                  LOG 404 404 404 404 404 404 404 404
 mfa_generate_recovery_codes              LOG 302 302 302 302 302 302 302 302
+usersessions_list                        LOG 200 200 200 200 200 200 200 200
 mfa_download_recovery_codes              LOG 404 404 404 404 404 404 404 404
 set_language                             302 302 302 302 302 302 302 302 302
 academy:profile                          LOG 200 200 200 200 200 200 200 200

@@ -51,7 +51,7 @@ def test_partner_reviewer_outside_public_service_domains_signs_in(client, huawei
 
 
 def test_repeated_failures_lock_the_address_for_a_while(client, wanjiku, settings):
-    """allauth's default "login_failed" limit: 5 failures per address in 5 minutes."""
+    """The "login_failed" limit (ACCOUNT_RATE_LIMITS): 5 failures per address in 5 minutes."""
     # The counters live in the cache. The embedded default is a file cache under var/, which a
     # second test run in the same checkout may clear half-way: count in this process only.
     settings.CACHES = {

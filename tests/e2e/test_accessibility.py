@@ -95,6 +95,25 @@ def test_the_officers_own_pages_meet_wcag_21_aa(new_page, catalogue, wanjiku, li
     assert not found, "\n\n".join(f"{path}:\n{report}" for path, report in found.items())
 
 
+def test_the_sessions_page_meets_wcag_21_aa(new_page, catalogue, wanjiku):
+    """Signed in through the form (allauth lists the sessions whose sign-in it saw), on a
+    desktop and then a phone: the second page lists two sessions."""
+    from tests.factories import DEFAULT_PASSWORD
+
+    found = {}
+    for viewport in (None, PHONE):
+        page = new_page(**({"viewport": viewport} if viewport else {}))
+        page.goto("/accounts/login/")
+        page.get_by_label("Email").fill(wanjiku.email)
+        page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+        page.locator("form.account-form button[type=submit]").click()
+        page.goto("/accounts/sessions/")
+        assert page.get_by_text("This browser").count() == 1
+        if report := violations(page):
+            found[f"sessions at {viewport or 'desktop'}"] = report
+    assert not found, "\n\n".join(f"{path}:\n{report}" for path, report in found.items())
+
+
 def test_the_checker_does_find_violations(page, catalogue):
     """So that a green run above means "no violations", not "axe never ran" (it is injected
     past the portal's CSP, which allows no inline script)."""
