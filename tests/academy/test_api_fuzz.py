@@ -112,7 +112,33 @@ def _personas(case) -> list[str | None]:
 
 
 @pytest.fixture
-def world(wanjiku, hr_ict, ksg_staff, trainer, huawei_reviewer, huawei, ksg, settings):
+def _keep_the_test_connection():
+    """Django closes the database connection at the start and end of each request when it is
+    inside a transaction (close_old_connections); its test client switches that off, and so
+    must this test, whose requests go through the WSGI handler inside the ``db`` transaction.
+    (SQLite's in-memory test database never closes, PostgreSQL's would.)"""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def world(
+    _keep_the_test_connection,
+    wanjiku,
+    hr_ict,
+    ksg_staff,
+    trainer,
+    huawei_reviewer,
+    huawei,
+    ksg,
+    settings,
+):
     """A small portal with one of everything the API shows, reachable by the personas."""
     # Verification is rate-limited per address (its 429 has its own test): lift the limit so
     # that the fuzzing gets past it.
