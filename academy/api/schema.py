@@ -3,8 +3,9 @@
 It also marks the optional filters that take an empty value as "not given".
 
 DRF answers 401 and 403 for any view that needs a signed-in caller (no or a bad token, a failed
-CSRF check, a role check), 400 for malformed query parameters or bodies, 404 for an object that
-is not there (or not the caller's) and for a page past the end, 429 when a throttle says so.
+CSRF check, a role check), 400 for malformed query parameters or bodies, 415 for a body in a
+format it does not read, 404 for an object that is not there (or not the caller's) and for a
+page past the end, 429 when a throttle says so.
 A view documents its own meaning of these where it has one (``@extend_schema(responses=...)``);
 this schema class adds the ones it left out, so that the published schema lists every status a
 client can get (schemathesis checks this: ``tests/academy/test_api_fuzz.py``).
@@ -58,6 +59,10 @@ class AutoSchema(openapi.AutoSchema):
         if takes_input:
             errors[400] = OpenApiResponse(
                 description=_("The request is malformed: field errors say which and why.")
+            )
+        if self.method in ("POST", "PUT", "PATCH"):
+            errors[415] = OpenApiResponse(
+                ErrorOutput, description=_("A body in a format the API does not read.")
             )
         if not all(isinstance(p, AllowAny) for p in self.view.get_permissions()):
             errors[401] = OpenApiResponse(ErrorOutput, description=_("Not signed in."))

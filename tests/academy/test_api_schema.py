@@ -52,6 +52,18 @@ def test_every_operation_lists_the_errors_drf_can_answer_with(client, db):
         names = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
         if method == "POST" or names:
             assert "400" in responses, (method, path)
+        if method == "POST":
+            assert "415" in responses, (method, path)
+
+
+def test_a_body_in_a_format_the_api_does_not_read_is_a_json_415(client, hr_ict):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(hr_ict)
+    response = api.post(reverse("api_report_request"), "kind=x", content_type="text/plain")
+    assert response.status_code == 415
+    assert "detail" in response.json()
 
 
 def test_paging_parameters_carry_the_bounds_the_api_enforces(client, db):
