@@ -29,4 +29,6 @@ RUN DEBUG=False SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
 
 USER academy
 EXPOSE 8000
-CMD ["gunicorn", "academy.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Request line, header count and header size limits: see docker-compose.yml's web command.
+CMD ["gunicorn", "academy.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", \
+     "--limit-request-line", "4094", "--limit-request-fields", "50", "--limit-request-field_size", "8190"]

@@ -230,10 +230,17 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "academy.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "academy.api.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    # DRF reads a JSON or form body past Django's DATA_UPLOAD_MAX_MEMORY_SIZE: these parsers
+    # hold it to the same limit.
+    "DEFAULT_PARSER_CLASSES": [
+        "academy.api.parsers.JSONParser",
+        "academy.api.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
 }
 SPECTACULAR_SETTINGS = {
@@ -342,6 +349,23 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Files ------------------------------------------------------------------------------------
+
+# Request limits. A request over one is refused with a 400 that says which (academy.views
+# .bad_request; JSON under /api/) and nothing is saved. Files don't count towards
+# DATA_UPLOAD_MAX_MEMORY_SIZE: each upload has its own limit, checked as it arrives (partner
+# documents: PARTNER_UPLOAD_MAX_BYTES, 10 MiB; enrolment imports: 1 MB; a certificate PDF to
+# verify: 5 MiB), so the largest legitimate request is a 10 MiB partner document.
+# Everything but files: form fields, JSON bodies. The longest legitimate ones are a few
+# thousand characters (an obligation, a comment); 2.5 MiB is Django's default, made explicit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+# The attendance form posts two fields per officer of the cohort (listed, present): 5,000 fits an
+# online cohort of 2,000 officers and still stops a request of many thousands of fields.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=5000)
+# Every form of the portal takes one file.
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=10)
+# A file larger than this is spooled to a temporary file while it is read instead of held in
+# memory (Django's default, explicit): a 10 MiB document never sits whole in a worker's memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")

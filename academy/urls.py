@@ -41,5 +41,6 @@ urlpatterns = [
     path("", include("courses.urls")),
 ]
 
+handler400 = "academy.views.bad_request"
 handler404 = "academy.views.page_not_found"
 handler500 = "academy.views.server_error"

@@ -1,6 +1,10 @@
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -40,6 +44,31 @@ def healthz(request):
 
 def _wants_json(request) -> bool:
     return request.path.startswith("/api/")
+
+
+def bad_request_reason(exception) -> str:
+    """What was wrong with a request Django refused before any view saw it: too large a body,
+    too many fields or files (SuspiciousOperation, answered with a 400), or something else."""
+    if isinstance(exception, RequestDataTooBig):
+        return _(
+            "The form sent more than %(limit)s of text. Shorten it, or send files as attachments."
+        ) % {"limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}
+    if isinstance(exception, TooManyFieldsSent):
+        return _("The form sent more than %(limit)s fields. Send it in smaller parts.") % {
+            "limit": f"{settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,}"
+        }
+    if isinstance(exception, TooManyFilesSent):
+        return _("The form sent more than %(limit)s files. Send fewer at a time.") % {
+            "limit": settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        }
+    return _("The request could not be understood. Go back and try again.")
+
+
+def bad_request(request, exception):
+    reason = bad_request_reason(exception)
+    if _wants_json(request):
+        return JsonResponse({"detail": reason}, status=400)
+    return render(request, "400.html", {"reason": reason}, status=400)
 
 
 def page_not_found(request, exception):

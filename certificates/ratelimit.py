@@ -14,6 +14,7 @@ import time
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 
 DEFAULT_RATE = (60, 60)  # requests, seconds
 
@@ -23,7 +24,13 @@ def rate() -> tuple[int, int]:
 
 
 def client_address(request) -> str:
-    return get_adapter().get_client_ip(request) or "unknown"
+    # allauth refuses (PermissionDenied) a request whose address it can't find, such as one
+    # reaching gunicorn over a Unix socket without REMOTE_ADDR: verification is public, so such
+    # callers share one "unknown" count instead of being turned away with a 403.
+    try:
+        return get_adapter().get_client_ip(request) or "unknown"
+    except PermissionDenied:
+        return "unknown"
 
 
 def allow(request, scope: str = "verify") -> bool:

@@ -40,6 +40,26 @@ STARTS_WITHIN_CHOICES = [
 ]
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """true or false (or 1, 0), empty for "either"; any other value is an error. Django's
+    NullBooleanField reads any other value as "either", so ``has_seats=yes`` filtered nothing
+    and said nothing (schemathesis found it)."""
+
+    widget = forms.TextInput
+    VALUES = {"true": True, "True": True, "1": True, "false": False, "False": False, "0": False}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if value not in self.VALUES:
+            raise forms.ValidationError(_("Use true or false."), code="invalid")
+        return self.VALUES[value]
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 class SlugChoiceFilter(django_filters.ChoiceFilter):
     """One slug out of a small table; the FilterSet supplies the choices per request."""
 
@@ -127,7 +147,7 @@ class CourseFilter(OptionsFilterSet):
             "this many days."
         ),
     )
-    has_seats = django_filters.BooleanFilter(
+    has_seats = StrictBooleanFilter(
         label=_("Has seats"),
         method="filter_has_seats",
         help_text=_("true: only courses with an upcoming cohort that has seats left."),
@@ -253,7 +273,7 @@ class CohortFilter(OptionsFilterSet):
         lookup_expr="lte",
         help_text=_("A date, YYYY-MM-DD."),
     )
-    has_seats = django_filters.BooleanFilter(
+    has_seats = StrictBooleanFilter(
         label=_("Has seats"),
         method="filter_has_seats",
         help_text=_(

@@ -13,6 +13,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from academy.api.errors import REFUSAL_OR_FIELD_ERRORS
 from enrollments import selectors, services
 
 
@@ -83,7 +84,7 @@ class WithdrawApi(APIView):
         request=WithdrawInput,
         responses={
             200: EnrolmentOutput,
-            400: OpenApiResponse(RefusalOutput, description=_("No reason, or too late.")),
+            400: OpenApiResponse(REFUSAL_OR_FIELD_ERRORS, description=_("No reason, or too late.")),
             404: OpenApiResponse(description=_("You have no enrolment with this id.")),
         },
     )

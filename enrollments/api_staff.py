@@ -12,10 +12,11 @@ from rest_framework import generics, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from academy.api.errors import REFUSAL_OR_FIELD_ERRORS
 from academy.roles import is_facilitator, is_ksg_staff
 from enrollments import results
 from enrollments import roster as roster_selectors
-from enrollments.api import RefusalOutput, _refused
+from enrollments.api import _refused
 from enrollments.services import EnrolmentRefused
 
 
@@ -157,7 +158,7 @@ class EnrolmentCompleteApi(APIView):
         responses={
             200: ResultOutput,
             400: OpenApiResponse(
-                RefusalOutput,
+                REFUSAL_OR_FIELD_ERRORS,
                 description=_(
                     "A rule refused it (code: staff_only, reason_required, not_enrolled, "
                     "already_decided, cohort_not_started, cohort_not_ended, score_missing, "

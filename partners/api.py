@@ -18,8 +18,8 @@ from rest_framework import generics, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from academy.api.errors import REFUSAL_OR_FIELD_ERRORS
 from academy.roles import is_ksg_staff, is_partner_reviewer
-from enrollments.api import RefusalOutput
 from partners import selectors, services
 from partners.kpis import kpi_progress
 from partners.models import Agreement, Deliverable
@@ -264,7 +264,7 @@ def _review_schema(summary: str, description: str, request, codes: str):
         responses={
             200: DeliverableDetailOutput,
             400: OpenApiResponse(
-                RefusalOutput,
+                REFUSAL_OR_FIELD_ERRORS,
                 description=_("A rule refused it (code: %(codes)s), or the body is malformed.")
                 % {"codes": codes},
             ),

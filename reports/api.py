@@ -57,6 +57,34 @@ class CompletionCursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
 
+    def get_page_size(self, request):
+        # DRF quietly falls back to the default size for a value it can't use (page_size=abc,
+        # 0, 5000): an HR system would page with a size it did not ask for. A 400 says so.
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if not 1 <= size <= self.max_page_size:
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("The page size must be a whole number from 1 to %(max)d.")
+                        % {"max": self.max_page_size}
+                    ]
+                }
+            )
+        return size
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+        return parameters
+
 
 class OfficerOutput(serializers.Serializer):
     name = serializers.CharField(source="officer.full_name")
@@ -162,9 +190,11 @@ class ReportRequestInput(serializers.Serializer):
     )
     from_ = serializers.DateField(required=False, help_text=_("First day (YYYY-MM-DD)."))
     to = serializers.DateField(required=False, help_text=_("Last day (YYYY-MM-DD)."))
-    skill_area = serializers.SlugField(required=False)
+    # Empty means "all", as on the page (an HTML form sends empty fields, and DRF reads an empty
+    # form field as one not sent): the schema says so.
+    skill_area = serializers.SlugField(required=False, allow_blank=True)
     level = serializers.ChoiceField(
-        choices=["foundation", "intermediate", "advanced"], required=False
+        choices=["foundation", "intermediate", "advanced"], required=False, allow_blank=True
     )
 
     def get_fields(self):

@@ -45,3 +45,15 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 }
             )
         return size
+
+    def get_schema_operation_parameters(self, view):
+        """The page and page size with the bounds enforced above, so that the schema says what
+        a client may send."""
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["minimum"] = 1
+                parameter["schema"]["maximum"] = self.max_page_size
+        return parameters

@@ -40,3 +40,16 @@ def test_page_server_error_is_plain_html():
     response = server_error(RequestFactory().get("/courses/"))
     assert response.status_code == 500
     assert b"Something went wrong" in response.content
+
+
+@pytest.mark.django_db
+def test_a_refused_request_gets_the_400_page_or_json(client):
+    """Django's SuspiciousOperation (here an unknown Host) is answered by academy.views
+    .bad_request: the site's own page, or JSON under /api/."""
+    page = client.get("/courses/", HTTP_HOST="evil.example")
+    assert page.status_code == 400
+    assert b"The request was refused" in page.content
+    assert b"could not be understood" in page.content
+    api = client.get("/api/v1/courses/", HTTP_HOST="evil.example")
+    assert api.status_code == 400
+    assert api.json() == {"detail": "The request could not be understood. Go back and try again."}

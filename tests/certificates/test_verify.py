@@ -316,3 +316,13 @@ def test_the_api_is_rate_limited_with_a_json_429(certificate, settings):
     assert response.status_code == 429
     assert "Too many verifications" in response.json()["detail"]
     assert "Retry-After" in response
+
+
+def test_a_caller_without_an_address_is_verified_not_refused(client, certificate):
+    """A request whose client address is unknown (gunicorn on a Unix socket sets no
+    REMOTE_ADDR) is counted under "unknown", not answered with a 403 (schemathesis found it)."""
+    code = certificate.verification_code
+    response = APIClient().get(api_url(code), REMOTE_ADDR="")
+    assert response.status_code == 200
+    assert response.json()["serial"] == certificate.serial
+    assert client.get(page_url(certificate), REMOTE_ADDR="").status_code == 200

@@ -120,6 +120,9 @@ def test_the_api_filters_and_sorts_exactly_as_the_page(api, client, facets, para
         ({"ordering": "price"}, "ordering"),
         ({"provider": "acme"}, "provider"),
         ({"q": "x" * 201}, "q"),
+        # Read as "either" before, so nothing was filtered and nothing said (schemathesis).
+        ({"has_seats": "yes"}, "has_seats"),
+        ({"has_seats": "null"}, "has_seats"),
     ],
 )
 def test_an_unusable_filter_value_is_a_400_with_field_errors(api, facets, params, field):
@@ -229,12 +232,20 @@ def test_cohort_filters(api, facets, params, courses):
     [
         ({"starts_after": "next tuesday"}, "starts_after"),
         ({"campus": "atlantis"}, "campus"),
+        ({"has_seats": "maybe"}, "has_seats"),
     ],
 )
 def test_bad_cohort_filters_are_400s(api, facets, params, field):
     response = api.get(reverse("api_cohorts"), params)
     assert response.status_code == 400
     assert list(response.json()) == [field]
+
+
+def test_an_empty_filter_means_not_given_as_the_schema_says(api, facets):
+    everything = codes(api.get(reverse("api_courses")))
+    assert codes(api.get(reverse("api_courses"), {"has_seats": "", "q": ""})) == everything
+    cohorts = api.get(reverse("api_cohorts"), {"starts_before": "", "has_seats": ""})
+    assert cohorts.status_code == 200
 
 
 # --- Queries and schema ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The staff API: a cohort's roster with attendance and scores, and deciding a result. Who may
 call them, their error answers, and a roster whose queries don't grow with its rows."""
 
+import jsonschema
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -250,6 +251,23 @@ def test_a_malformed_body_is_a_400_with_field_errors(ksg_staff, ended, body, fie
     assert response.status_code == 400
     assert field in response.json()
     assert snapshot() == before
+    # The schema's 400 allows field errors, not only refusals (schemathesis found the break).
+    jsonschema.validate(response.json(), documented_400(ksg_staff))
+
+
+def documented_400(user) -> dict:
+    schema = api_as(user).get(reverse("api_schema"), {"format": "json"}).json()
+    complete = schema["paths"]["/api/v1/enrolments/{id}/complete/"]["post"]
+    return complete["responses"]["400"]["content"]["application/json"]["schema"]
+
+
+def test_a_body_that_is_not_json_is_a_400_the_schema_documents(ksg_staff, ended):
+    enrollment = seat(ended, 1)
+    response = api_as(ksg_staff).post(
+        complete_url(enrollment), b"\x00", content_type="application/json"
+    )
+    assert response.status_code == 400
+    jsonschema.validate(response.json(), documented_400(ksg_staff))
 
 
 @pytest.mark.parametrize("persona", ["trainer", "wanjiku", "hr_ict", "huawei_reviewer"])
@@ -278,5 +296,6 @@ def test_both_operations_are_in_the_schema_with_their_errors(client, db):
     assert {"200", "400", "401", "403", "404"} <= set(roster["responses"])
     complete = schema["paths"]["/api/v1/enrolments/{id}/complete/"]["post"]
     assert {"200", "400", "401", "403", "404"} <= set(complete["responses"])
-    refusal = complete["responses"]["400"]["content"]["application/json"]["schema"]["$ref"]
-    assert refusal.endswith("/RefusalOutput")
+    refusal = complete["responses"]["400"]["content"]["application/json"]["schema"]
+    jsonschema.validate({"code": "reason_required", "detail": "Say why."}, refusal)
+    jsonschema.validate({"score": ["Ensure this value is less than or equal to 100."]}, refusal)

@@ -165,3 +165,15 @@ def test_every_page_read_is_audited_with_its_filters_and_rows(world, hr_ict):
         },
         "rows": 2,
     }
+
+
+@pytest.mark.parametrize("size", ["abc", "0", "-5", "1001", "null"])
+def test_a_page_size_it_cannot_use_is_a_400_not_the_default(world, hr_ict, size):
+    """DRF's cursor pagination read these as "the default size" (schemathesis found it)."""
+    response = with_token(hr_ict).get(URL, {**Q1, "page_size": size})
+    assert response.status_code == 400
+    assert list(response.json()) == ["page_size"]
+
+
+def test_the_largest_page_size_is_taken(world, hr_ict):
+    assert with_token(hr_ict).get(URL, {**Q1, "page_size": 1000}).status_code == 200

@@ -176,3 +176,11 @@ def test_values_of_the_wrong_type_get_field_errors_not_a_server_error(world, hr_
     assert response.status_code == 400
     assert error in response.json()
     assert not ReportRun.objects.exists()
+
+
+def test_an_empty_skill_area_or_level_means_all_as_on_the_page(world, hr_ict):
+    """A form-encoded body sends empty fields; JSON may too: both mean "all" (schemathesis)."""
+    response = ask(with_token(hr_ict), skill_area="", level="")
+    assert response.status_code == 202
+    run = ReportRun.objects.get(pk=response.json()["id"])
+    assert run.skill_area is None and run.level == ""
