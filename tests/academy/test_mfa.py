@@ -176,7 +176,7 @@ def _stored_data(authenticator) -> str:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT data FROM mfa_authenticator WHERE id = %s",
-            [authenticator.pk],  # nosec B608: no user input, a test reading its own row
+            [authenticator.pk],
         )
         (raw,) = cursor.fetchone()
     return raw if isinstance(raw, str) else str(raw)
