@@ -16,6 +16,7 @@ from treebeard.forms import movenodeform_factory
 
 from academy import services
 from academy.models import AuditEvent, County, Membership, OfficerProfile, Organisation, User
+from academy.reauthentication import reauthentication_required
 
 # The officer profile fields, in the order the admin shows them.
 PROFILE_FIELDS = (
@@ -94,8 +95,25 @@ class OfficerProfileInline(admin.StackedInline):
     max_num = 1
 
 
+class ReauthenticatedRoleChanges:
+    """Granting or revoking a role (and, on accounts, the staff and superuser flags and the
+    password) needs a recent re-authentication: the form, its POST and a deletion; a bulk
+    deletion from the list (a POST) too. A stolen session alone can't hand out access."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        view = reauthentication_required(super().changeform_view)
+        return view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return reauthentication_required(super().delete_view)(request, object_id, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        view = reauthentication_required(super().changelist_view, allow_get=True)
+        return view(request, extra_context)
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ReauthenticatedRoleChanges, DjangoUserAdmin):
     form = AccountChangeForm
     add_form = AccountCreationForm
     ordering = ["email"]
@@ -128,6 +146,11 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
     inlines = [OfficerProfileInline, MembershipInline]
+
+    def user_change_password(self, request, id, form_url=""):
+        # Setting someone's password is taking over their account (and their roles).
+        view = reauthentication_required(super().user_change_password)
+        return view(request, id, form_url)
 
     def get_inlines(self, request, obj):
         # A new account gets its profile and roles once it exists.
@@ -248,7 +271,7 @@ class OfficerProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReauthenticatedRoleChanges, admin.ModelAdmin):
     list_display = ["user", "role", "organisation", "granted_by", "created_at"]
     list_filter = ["role"]
     list_select_related = ["user", "organisation", "granted_by"]

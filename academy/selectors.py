@@ -6,6 +6,7 @@ person's profile, so no view can show one.
 """
 
 from django.utils.translation import gettext
+from rest_framework.authtoken.models import Token
 
 from academy.models import OfficerProfile, Organisation, User
 
@@ -78,6 +79,11 @@ def officer_profile_of(user) -> OfficerProfile | None:
 def personal_number_taken(personal_number: str) -> bool:
     """Whether an officer profile already uses this (normalised) personal number."""
     return OfficerProfile.objects.filter(personal_number=personal_number).exists()
+
+
+def api_token_of(user: User) -> Token | None:
+    """The user's own API token (DRF keeps at most one per user), or None."""
+    return Token.objects.filter(user=user).first()
 
 
 def user_get_by_email(email: str) -> User | None:

@@ -224,6 +224,15 @@ def api_token_create(*, user: User, by: User | None = None) -> Token:
     return token
 
 
+def api_token_revoke(*, user: User, by: User | None = None) -> bool:
+    """The user has no API token any more; False if there was none (nothing is audited then)."""
+    with transaction.atomic():
+        deleted, _ = Token.objects.filter(user=user).delete()
+        if deleted:
+            audit_record(actor=by, action="academy.api_token.revoked", target=user)
+    return bool(deleted)
+
+
 def normalise_personal_number(value: str) -> str:
     """Personal numbers are compared as written on payslips: no surrounding space, capitals."""
     return value.strip().upper()

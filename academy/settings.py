@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "academy.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "academy.mfa.MFARequiredMiddleware",
 ]
 
 ROOT_URLCONF = "academy.urls"
@@ -181,7 +182,6 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[KSG Digital Academy] "
 ACCOUNT_ALLOWED_SIGNUP_DOMAINS = env.list(
     "ACCOUNT_ALLOWED_SIGNUP_DOMAINS", default=["go.ke", "ksg.ac.ke"]
 )
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # allauth counts attempts in the cache (Redis in production: shared by every web process).
 # "ip" counts per client address, "key" per e-mail address typed, "user" per signed-in account.
 # Offices reach the portal through one NAT address, so per-address limits stay generous and the
@@ -218,12 +218,26 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # The "Sessions" page (allauth.usersessions) shows when and from where each was last used;
 # academy.sessions.SessionTimeoutMiddleware notes it, at most once a minute per session.
 USERSESSIONS_TRACK_ACTIVITY = True
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# academy.mfa: TOTP secrets and recovery-code seeds are stored encrypted (Fernet) with
+# MFA_ENCRYPTION_KEY, one or more comma-separated keys (the first encrypts, all decrypt, so a key
+# can be rotated). Required when DEBUG is off (a deploy check says so); with DEBUG on a key
+# derived from SECRET_KEY stands in.
+MFA_ADAPTER = "academy.mfa.MFAAdapter"
+MFA_ENCRYPTION_KEY = env("MFA_ENCRYPTION_KEY", default="")
+MFA_ENCRYPTION_DEVELOPMENT_KEY = DEBUG
+MFA_TOTP_ISSUER = "KSG Digital Academy"
+# Role changes, API token creation and exports of personal data ask for the password (or a
+# second factor) again when the last re-authentication is older than this. allauth counts only
+# explicit re-authentications, not the sign-in itself.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("ACCOUNT_REAUTHENTICATION_TIMEOUT", default=10 * 60)
 
 # --- API --------------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # Token authentication that refuses accounts still missing their required MFA.
+        "academy.mfa.MFATokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -1,4 +1,4 @@
-"""The signed-in user's own profile page.
+"""The signed-in user's own profile page, and their API token.
 
 There is deliberately no URL that takes a user or profile id: each person sees and edits only
 their own profile, so there is nothing to guess and nothing to scope.
@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -20,6 +21,7 @@ from academy.forms import (
     OfficerProfileForm,
 )
 from academy.models import Membership
+from academy.reauthentication import reauthentication_required
 
 
 @login_required
@@ -51,6 +53,38 @@ def profile(request):
             "completing": form_class is OfficerProfileCompleteForm,
         },
     )
+
+
+@login_required
+@reauthentication_required(allow_get=True)  # a token is a password that never asks for MFA
+@require_http_methods(["GET", "POST"])
+def api_token(request):
+    """See whether one has an API token; create or replace it (shown once), or revoke it."""
+    user = request.user
+    new_token = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            new_token = services.api_token_create(user=user, by=user)
+        elif action == "revoke":
+            if services.api_token_revoke(user=user, by=user):
+                messages.success(request, _("Your API token has been revoked."))
+            return redirect("academy:api_token")
+        else:
+            return redirect("academy:api_token")
+    token = new_token or selectors.api_token_of(user)
+    response = render(
+        request,
+        "academy/api_token.html",
+        {
+            "token": token,
+            # The key itself only in the answer to the POST that made it, never again.
+            "new_key": new_token.key if new_token else None,
+            "key_start": token.key[:4] if token else None,
+        },
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def _form_class_for(user, officer_profile):

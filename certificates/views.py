@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from academy.paging import page_links
+from academy.reauthentication import require_reauthentication
 from academy.roles import is_ksg_staff, role_required
 from certificates import badges, ratelimit, runs, selectors, services, signing
 from certificates.forms import CodeForm, ReasonForm, RunForm, SearchForm, UploadForm
@@ -41,7 +42,7 @@ _ENVELOPE = 64 * 1024
 def certificate_pdf(request, serial):
     """The stored PDF, byte for byte as issued (its SHA-256 is on record), as a download named
     after its serial. The officer, their training officers and KSG staff; anyone else a 404."""
-    certificate = selectors.certificate_for_download(request.user, serial)
+    certificate = _for_download(request, serial)
     response = FileResponse(
         certificate.pdf.open("rb"),
         as_attachment=True,
@@ -56,7 +57,7 @@ def certificate_pdf(request, serial):
 def certificate_badge_json(request, serial):
     """The certificate's Open Badges credential as JSON, the same bytes as ``credential.json``
     inside its PDF. Same people as the PDF; anyone else a 404."""
-    certificate = selectors.certificate_for_download(request.user, serial)
+    certificate = _for_download(request, serial)
     token = selectors.credential_jwt_of(certificate)
     body = badges.credential_json(signing.credential_of(token))
     return _download(body, f"{certificate.serial}.json", "application/json")
@@ -66,7 +67,7 @@ def certificate_badge_json(request, serial):
 @require_safe
 def certificate_badge_jwt(request, serial):
     """The signed credential (VC-JWT), the same bytes as ``credential.jwt`` inside its PDF."""
-    certificate = selectors.certificate_for_download(request.user, serial)
+    certificate = _for_download(request, serial)
     token = selectors.credential_jwt_of(certificate)
     return _download(token.encode(), f"{certificate.serial}.jwt", "application/jwt")
 
@@ -89,6 +90,15 @@ def issuer_key(request, thumbprint):
     if thumbprint != signing.thumbprint():
         raise Http404(gettext("There is no such key."))
     return _public_document(JsonResponse(signing.public_jwk()))
+
+
+def _for_download(request, serial) -> Certificate:
+    """The certificate to hand out; someone else's (a training officer's or KSG staff's
+    download) needs a recent re-authentication, the officer's own does not."""
+    certificate = selectors.certificate_for_download(request.user, serial)
+    if certificate.enrollment.officer_id != request.user.pk:
+        require_reauthentication(request)
+    return certificate
 
 
 def _download(body: bytes, filename: str, content_type: str) -> HttpResponse:

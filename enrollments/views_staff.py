@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from academy.audit import audit_record
 from academy.paging import page_links
+from academy.reauthentication import reauthentication_required
 from academy.roles import is_facilitator, is_ksg_staff, role_required
 from academy.spreadsheets import neutralise
 from enrollments import results, services
@@ -176,6 +177,7 @@ def _csv_rows(enrollments) -> Iterator[str]:
 
 @login_required
 @role_required(is_ksg_staff, is_facilitator)
+@reauthentication_required  # others' personal data leaves the portal
 @require_safe
 def cohort_roster_export(request, pk):
     cohort = roster_selectors.cohort_for_staff(request.user, pk)

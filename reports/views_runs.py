@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from academy.paging import page_links
+from academy.reauthentication import reauthentication_required
 from academy.roles import role_required
 from reports import runs, selectors, services
 from reports.filters import default_period
@@ -53,6 +54,7 @@ def run_list(request):
 
 @login_required
 @role_required(selectors.may_report)
+@reauthentication_required(allow_get=True)  # asking builds a file of others' personal data
 @require_http_methods(["GET", "HEAD", "POST"])
 def run_request(request):
     """Ask for a report file: the filters, which report, which format."""
@@ -126,6 +128,7 @@ def run_status(request, pk):
 
 @login_required
 @role_required(selectors.may_report)
+@reauthentication_required  # others' personal data leaves the portal
 @require_safe
 def run_download(request, pk):
     """The file, as an attachment with a telling name; a clear page when it has expired

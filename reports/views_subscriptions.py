@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from academy.reauthentication import reauthentication_required
 from academy.roles import role_required
 from reports import selectors, subscriptions
 from reports.forms import SubscriptionForm
@@ -16,6 +17,7 @@ from reports.services import ReportRefused
 
 @login_required
 @role_required(selectors.may_report)
+@reauthentication_required(allow_get=True)  # each run mails a file of others' personal data
 @require_http_methods(["GET", "POST"])
 def subscription_list(request):
     form = SubscriptionForm(request.POST or None, user=request.user)

@@ -10,6 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.http import HttpRequest
+from django.test import Client
 
 from academy.models import Membership, Organisation
 from tests.factories import (
@@ -18,6 +20,7 @@ from tests.factories import (
     OfficerProfileFactory,
     OrganisationFactory,
     UserFactory,
+    give_totp,
 )
 
 Role = Membership.Role
@@ -148,6 +151,58 @@ def _fast_tests(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+# --- Clients ---------------------------------------------------------------------------------
+
+
+class SignedInClient(Client):
+    """A test client whose ``force_login`` leaves the session as a real sign-in would.
+
+    Role changes, API token creation and exports of personal data need a recent
+    re-authentication (allauth's ``reauthentication_required``), which allauth reads from the
+    authentication records it keeps in the session. Django's ``force_login`` writes none, so
+    every such page would send a test's user to the password prompt. This client records what
+    allauth records when a user signs in and then confirms their password, through allauth's
+    own ``record_authentication``: a test that signs someone in stands for a user who did so a
+    moment ago. ``force_login(user, fresh=False)`` records the sign-in alone, as allauth's login
+    does; allauth 65.22 does not count that as a re-authentication, so the tests of the
+    re-authentication prompt use it.
+    """
+
+    def force_login(self, user, backend=None, *, fresh: bool = True):
+        from allauth.account.internal.flows.login import record_authentication
+
+        super().force_login(user, backend)
+        request = HttpRequest()
+        request.session = self.session
+        record_authentication(request, user, method="password", email=user.email)
+        if fresh:
+            record_authentication(request, user, method="password", reauthenticated=True)
+        request.session.save()
+
+
+@pytest.fixture
+def client():
+    """pytest-django's ``client``, signing in as ``SignedInClient`` does."""
+    return SignedInClient()
+
+
+@pytest.fixture
+def admin_user(db, django_user_model):
+    """pytest-django's ``admin_user``, with the authenticator app every superuser must have."""
+    user = django_user_model._default_manager.create_superuser(
+        email="admin@ksg.ac.ke", password="Correct-Horse-Battery-9"
+    )
+    give_totp(user)
+    return user
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    client = SignedInClient()
+    client.force_login(admin_user)
+    return client
 
 
 # --- Organisations -------------------------------------------------------------------------

@@ -11,6 +11,26 @@ from courses.models import Campus, Cohort, Competency, Course, DeliveryMode, Lev
 from enrollments.models import Enrollment
 
 DEFAULT_PASSWORD = "Correct-Horse-Battery-9"
+# The TOTP secret of every factory-made authenticator (base32; totp_code() gives its code).
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def give_totp(user, secret: str = TEST_TOTP_SECRET):
+    """An active authenticator app for ``user`` (at most one: allauth allows one TOTP)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    return existing or TOTP.activate(user, secret).instance
+
+
+def totp_code(secret: str = TEST_TOTP_SECRET, *, at: float | None = None) -> str:
+    """The code an authenticator app shows now (or at the Unix time ``at``)."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time() if at is None else at) // 30))
 
 
 class CountyFactory(DjangoModelFactory):
@@ -62,6 +82,13 @@ class UserFactory(DjangoModelFactory):
             user=self, email=self.email, defaults={"verified": True, "primary": True}
         )
 
+    @factory.post_generation
+    def mfa(self, create, extracted, **kwargs):
+        """A superuser must use MFA (academy.mfa): give one an authenticator app unless
+        ``mfa=False``; ``mfa=True`` gives any user one."""
+        if create and (extracted or (extracted is None and self.is_superuser)):
+            give_totp(self)
+
 
 class OfficerProfileFactory(DjangoModelFactory):
     class Meta:
@@ -78,10 +105,18 @@ class OfficerProfileFactory(DjangoModelFactory):
 class MembershipFactory(DjangoModelFactory):
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     role = Membership.Role.KSG_STAFF
     organisation = None
+
+    @factory.post_generation
+    def mfa(self, create, extracted, **kwargs):
+        """Every role must use MFA (academy.mfa), so a member gets an authenticator app, as
+        they would have set one up; ``mfa=False`` leaves it out (to test the enforcement)."""
+        if create and extracted is not False:
+            give_totp(self.user)
 
 
 class SkillAreaFactory(DjangoModelFactory):

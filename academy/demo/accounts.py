@@ -3,12 +3,15 @@
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import encrypt
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 
 from academy.demo.people import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
     KSG_STAFF_GROUP,
     Person,
     synthetic_officers,
@@ -68,6 +71,7 @@ def seed_people() -> SeededPeople:
     created["verified e-mail addresses"] = _verify_emails(people, users)
     created["officer profiles"] = _add_profiles(people, users, organisations)
     created["memberships"] = _add_memberships(people, users, organisations)
+    created["authenticator apps"] = _add_authenticators(people, users)
     _grant_groups(people, users)
     return SeededPeople(created=created, users=users, officers=officers)
 
@@ -145,6 +149,26 @@ def _add_memberships(people, users, organisations) -> int:
             if key not in have:
                 new.append(Membership(user_id=key[0], role=key[1], organisation_id=key[2]))
     Membership.objects.bulk_create(new)
+    return len(new)
+
+
+def _add_authenticators(people, users) -> int:
+    """Each account with a role has the demo authenticator app (the secret encrypted, like any
+    other), so that it can sign in past the MFA requirement."""
+    holders = [users[p.email].pk for p in people if p.memberships]
+    have = set(
+        Authenticator.objects.filter(user_id__in=holders, type=Authenticator.Type.TOTP).values_list(
+            "user_id", flat=True
+        )
+    )
+    new = [
+        Authenticator(
+            user_id=pk, type=Authenticator.Type.TOTP, data={"secret": encrypt(DEMO_TOTP_SECRET)}
+        )
+        for pk in holders
+        if pk not in have
+    ]
+    Authenticator.objects.bulk_create(new)
     return len(new)
 
 

@@ -15,6 +15,10 @@ Role = Membership.Role
 
 # Published in the README on purpose: seed_demo only runs in demo mode.
 DEMO_PASSWORD = "Demo-Academy-2026"  # noqa: S105
+# Every demo account with a role must sign in with a second factor (academy.mfa); they share
+# this authenticator app secret, published with the password. Add it to an authenticator app,
+# or let `manage.py demo_mfa_code EMAIL` print the current code.
+DEMO_TOTP_SECRET = "KSGDEMOACADEMYKSGDEMOACADEMYKSGD"  # noqa: S105
 
 SD_ICT = "state-department-for-ict-and-digital-economy"
 MINISTRY_ICT = "ministry-of-information-communications-and-the-digital-economy"

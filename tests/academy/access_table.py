@@ -58,6 +58,7 @@ OBJECTS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "issuer_key": lambda w: {"thumbprint": _thumbprint()},
     "verification_code": lambda w: {"code": w.certificates.wanjiku.verification_code},
     "bogus_key": lambda w: {"key": "not-a-key"},
+    "bogus_authenticator": lambda w: {"pk": 999999},
     "bogus_reset": lambda w: {"uidb36": "1", "key": "not-a-key"},
     # One side's objects, each with its twin on the other side.
     "upcoming:ict": _enrolment("wanjiku_upcoming"),
@@ -119,15 +120,21 @@ account_reset_password_from_key          200 200 200 200 200 200 200 200 200  bo
 account_reset_password_done              200 200 200 200 200 200 200 200 200
 mfa_index                                LOG 200 200 200 200 200 200 200 200
 mfa_authenticate                         LOG 302 302 302 302 302 302 302 302
-mfa_reauthenticate                       LOG 302 302 302 302 302 302 302 302
-mfa_activate_totp                        LOG 302 302 302 302 302 302 302 302
-mfa_deactivate_totp                      LOG 404 404 404 404 404 404 404 404
+mfa_reauthenticate                       LOG 302 302 200 200 200 200 200 200
+mfa_activate_totp                        LOG 200 200 302 302 302 302 302 302
+mfa_deactivate_totp                      LOG 404 404 200 200 200 200 200 200
 mfa_view_recovery_codes                  LOG 404 404 404 404 404 404 404 404
-mfa_generate_recovery_codes              LOG 302 302 302 302 302 302 302 302
+mfa_generate_recovery_codes              LOG 200 200 200 200 200 200 200 200
 usersessions_list                        LOG 200 200 200 200 200 200 200 200
 mfa_download_recovery_codes              LOG 404 404 404 404 404 404 404 404
+mfa_list_webauthn                        LOG 200 200 200 200 200 200 200 200
+mfa_add_webauthn                         LOG 200 200 200 200 200 200 200 200
+mfa_reauthenticate_webauthn              LOG 302 302 302 302 302 302 302 302
+mfa_remove_webauthn                      LOG 404 404 404 404 404 404 404 404  bogus_authenticator
+mfa_edit_webauthn                        LOG 404 404 404 404 404 404 404 404  bogus_authenticator
 set_language                             302 302 302 302 302 302 302 302 302
 academy:profile                          LOG 200 200 200 200 200 200 200 200
+academy:api_token                        LOG 200 200 200 200 200 200 200 200
 # --- API: catalogue, schema
 api_skill_areas                          200 200 200 200 200 200 200 200 200
 api_competencies                         200 200 200 200 200 200 200 200 200

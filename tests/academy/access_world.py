@@ -29,6 +29,7 @@ from reports import runs as report_runs
 from reports import services as report_services
 from reports import subscriptions
 from reports.filters import ReportFilters
+from tests.conftest import SignedInClient
 from tests.courses.conftest import cohort
 from tests.enrollments.conftest import week_cohort
 from tests.factories import (
@@ -245,7 +246,7 @@ def access_world_fixture(ksg, ministry_ict, treasury, huawei, wanjiku, otieno, h
 def signed_in(user) -> Client:
     """A client signed in as ``user`` (None: anonymous). Exceptions come back as a 500 so the
     matrix reports them with the rest."""
-    client = Client(raise_request_exception=False)
+    client = SignedInClient(raise_request_exception=False)
     if user is not None:
         client.force_login(user)
     return client

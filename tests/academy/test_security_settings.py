@@ -55,6 +55,7 @@ def test_production_needs_a_secret_key(monkeypatch):
 
 
 def test_check_deploy_has_no_warnings():
+    from cryptography.fernet import Fernet
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ed25519
 
@@ -70,6 +71,8 @@ def test_check_deploy_has_no_warnings():
         "SECRET_KEY": "a-long-random-secret-key-for-the-deploy-check-0123456789abcdefghij",
         "ALLOWED_HOSTS": "academy.ksg.ac.ke",
         "OPEN_BADGES_SIGNING_KEY": signing_key.decode(),
+        # And encrypts the MFA secrets with a key of its own (academy.mfa).
+        "MFA_ENCRYPTION_KEY": Fernet.generate_key().decode(),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

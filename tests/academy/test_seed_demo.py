@@ -5,12 +5,14 @@ in its own savepoint on top of it.
 """
 
 import datetime
+import time
 from collections import Counter
 from io import StringIO
 from types import SimpleNamespace
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
@@ -19,7 +21,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from academy.demo import DEMO_PASSWORD, seed_demo
-from academy.demo.people import DEMO_ACCOUNTS
+from academy.demo.people import DEMO_ACCOUNTS, DEMO_TOTP_SECRET
 from academy.models import County, JobGroup, Membership, OfficerProfile, Organisation, User
 from courses.models import Campus, Cohort, Competency, Course, DeliveryMode, Level, SkillArea
 from enrollments.models import Enrollment
@@ -36,6 +38,7 @@ def _counts():
     counts["OfficerProfile"] = OfficerProfile.objects.count()
     counts["Membership"] = Membership.objects.count()
     counts["facilitations"] = Cohort.facilitators.through.objects.count()
+    counts["Authenticator"] = Authenticator.objects.count()
     return counts
 
 
@@ -131,6 +134,8 @@ def test_the_command_prints_a_summary_with_the_accounts_and_password(demo, setti
     assert DEMO_PASSWORD in output
     for person in DEMO_ACCOUNTS:
         assert person.email in output
+    assert DEMO_TOTP_SECRET in output
+    assert "demo_mfa_code" in output
 
 
 # --- Catalogue ----------------------------------------------------------------------------------
@@ -378,3 +383,71 @@ def test_the_demo_officers_completed_two_courses_and_hold_their_certificates(dem
             assert len(certificate.signatories) == 2
     assert Signatory.objects.filter(active=True).exclude(signature="").count() == 2
     assert demo.second.created["certificates"] == 0
+
+
+# --- Second factor (academy.mfa) ----------------------------------------------------------------
+
+ROLE_ACCOUNTS = [p for p in DEMO_ACCOUNTS if p.memberships]
+OFFICER_ACCOUNTS = [p for p in DEMO_ACCOUNTS if not p.memberships]
+
+
+def test_every_demo_account_with_a_role_has_the_demo_authenticator_app(demo):
+    from academy import mfa
+
+    assert {p.email for p in ROLE_ACCOUNTS} == {
+        "hr@ict.demo.go.ke",
+        "hr@treasury.demo.go.ke",
+        "staff@ksg.demo.ac.ke",
+        "trainer@ksg.demo.ac.ke",
+        "reviewer@huawei.demo.co.ke",
+    }
+    for person in ROLE_ACCOUNTS:
+        user = User.objects.get(email=person.email)
+        totp = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+        assert DEMO_TOTP_SECRET not in str(totp.data)  # encrypted like any other secret
+        assert mfa.MFAAdapter().decrypt(totp.data["secret"]) == DEMO_TOTP_SECRET
+        assert not mfa.mfa_setup_missing(user)
+    officers = User.objects.filter(email__in=[p.email for p in OFFICER_ACCOUNTS])
+    assert not Authenticator.objects.filter(user__in=officers).exists()
+
+
+def test_staff_sign_in_with_the_password_and_the_printed_code(demo, settings, client):
+    from django.urls import reverse
+
+    settings.DEMO_MODE = True
+    if time.time() % 30 > 27:  # let the code's 30-second window not end half-way
+        time.sleep(3.5)
+    out = StringIO()
+    call_command("demo_mfa_code", "staff@ksg.demo.ac.ke", stdout=out)
+    code = out.getvalue().strip()
+    assert len(code) == 6 and code.isdigit()
+
+    first = client.post(
+        reverse("account_login"), {"login": "staff@ksg.demo.ac.ke", "password": DEMO_PASSWORD}
+    )
+    assert first["Location"] == reverse("mfa_authenticate")
+    second = client.post(reverse("mfa_authenticate"), {"code": code})
+
+    assert second["Location"] == reverse("home")
+    assert client.get(reverse("enrollments:staff_cohorts")).status_code == 200
+
+
+def test_demo_mfa_code_refuses_without_demo_mode(demo, settings):
+    settings.DEMO_MODE = False
+
+    with pytest.raises(CommandError, match="demo mode is off"):
+        call_command("demo_mfa_code", "staff@ksg.demo.ac.ke", stdout=StringIO())
+
+
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [
+        ("someone@ksg.ac.ke", "not one of the demo accounts"),
+        ("wanjiku@ict.demo.go.ke", "has no authenticator app"),
+    ],
+)
+def test_demo_mfa_code_refuses_other_accounts_and_officers(demo, settings, email, message):
+    settings.DEMO_MODE = True
+
+    with pytest.raises(CommandError, match=message):
+        call_command("demo_mfa_code", email, stdout=StringIO())

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from certificates.models import Certificate
 from tests.certificates.conftest import completed_officer
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.reauthentication import prompt_for, reauthenticate, sign_in_stale
 
 pytestmark = pytest.mark.django_db
 Status = Certificate.Status
@@ -207,3 +208,31 @@ def test_the_api_schema_describes_the_list(api, db):
     schema = api.get("/api/schema/?format=json").json()
     operation = schema["paths"]["/api/v1/me/certificates/"]["get"]
     assert {"200", "401", "403"} <= set(operation["responses"])
+
+
+# --- Re-authentication before someone else's certificate (academy.reauthentication) -----------
+
+
+def test_the_officer_downloads_their_own_without_reauthenticating(client, certificate, wanjiku):
+    sign_in_stale(client, wanjiku)
+
+    assert client.get(pdf_url(certificate)).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["certificates:pdf", "certificates:badge_json"])
+@pytest.mark.parametrize("persona", ["hr_ict", "ksg_staff"])
+def test_someone_elses_certificate_asks_a_stale_sign_in_to_reauthenticate(
+    request, client, certificate, persona, name
+):
+    path = reverse(name, kwargs={"serial": certificate.serial})
+    sign_in_stale(client, request.getfixturevalue(persona))
+
+    assert client.get(path)["Location"] == prompt_for(path)
+    assert reauthenticate(client, path)["Location"] == path
+    assert client.get(path).status_code == 200
+
+
+def test_an_outsider_still_gets_404_not_a_prompt(client, certificate, otieno):
+    sign_in_stale(client, otieno)
+
+    assert client.get(pdf_url(certificate)).status_code == 404

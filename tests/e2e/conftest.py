@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
 
 from courses.models import DeliveryMode, Level
+from tests.conftest import SignedInClient
 from tests.courses.conftest import cohort, fill
 from tests.factories import CampusFactory, CompetencyFactory, CourseFactory, SkillAreaFactory
 
@@ -97,7 +97,7 @@ def sign_in(new_page, live_server) -> Callable[..., Page]:
     made server-side: signing in through the form has tests of its own."""
 
     def page_for(user, **options) -> Page:
-        client = Client()
+        client = SignedInClient()
         client.force_login(user)
         page = new_page(**options)
         page.context.add_cookies(

@@ -16,6 +16,7 @@ from enrollments.models import Enrollment
 from tests.courses.conftest import cohort
 from tests.enrollments.conftest import enrolled, make_officer, snapshot, waiting_list
 from tests.factories import EnrollmentFactory, OrganisationFactory
+from tests.reauthentication import prompt_for, reauthenticate, sign_in_stale
 
 State = Enrollment.State
 
@@ -413,3 +414,29 @@ def test_a_bad_capacity_is_refused(client, ksg_staff, run, value):
     assert response.status_code == 400
     assert "There is a problem" in response.content.decode()
     assert snapshot() == before
+
+
+# --- Re-authentication before the export (academy.reauthentication) --------------------------
+
+
+@pytest.mark.parametrize("persona", ["ksg_staff", "trainer"])
+def test_the_export_asks_a_stale_sign_in_to_reauthenticate(request, client, facilitated, persona):
+    path = export_url(facilitated)
+    sign_in_stale(client, request.getfixturevalue(persona))
+
+    response = client.get(path)
+
+    assert response["Location"] == prompt_for(path)
+    assert not AuditEvent.objects.filter(action="enrollments.roster.exported").exists()
+    assert client.get(roster_url(facilitated)).status_code == 200  # the page itself needs none
+
+
+def test_after_reauthenticating_the_export_is_handed_out(client, ksg_staff, run):
+    path = export_url(run)
+    sign_in_stale(client, ksg_staff)
+    client.get(path)
+
+    response = reauthenticate(client, path)
+
+    assert response["Location"] == path
+    assert client.get(path).status_code == 200

@@ -17,6 +17,7 @@ from unittest import mock
 
 import pytest
 from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import encrypt
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -111,11 +112,17 @@ def _plant(state_department_ict, nairobi, wanjiku, hr_ict, ministry_ict):
     for email in (EMAIL, wanjiku.email):
         anonymous.post(reverse("account_reset_password"), {"email": email})
     # A second factor: a wrong TOTP code at sign-in.
-    Authenticator.objects.create(user=hr_ict, type="totp", data={"secret": TOTP_SECRET})
+    # (hr_ict has an authenticator app already, as every role must, academy.mfa: its secret
+    # becomes the canary, stored encrypted as MFAAdapter does.)
+    totp = Authenticator.objects.get(user=hr_ict, type="totp")
+    previous = totp.data
+    totp.data = {"secret": encrypt(TOTP_SECRET)}
+    totp.save()
     second = Client()
     second.post(reverse("account_login"), {"login": hr_ict.email, "password": DEFAULT_PASSWORD})
     second.post(reverse("mfa_authenticate"), {"code": TOTP_CODE})
-    Authenticator.objects.filter(user=hr_ict).delete()
+    totp.data = previous
+    totp.save()
     # Profile update with a national ID.
     officer = Client(raise_request_exception=False)
     officer.force_login(wanjiku)

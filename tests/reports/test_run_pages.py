@@ -10,6 +10,7 @@ from reports import runs, views_runs
 from reports.models import Format, Kind, ReportRun
 from reports.services import report_request
 from tests.factories import MembershipFactory
+from tests.reauthentication import prompt_for, reauthenticate, sign_in_stale
 from tests.reports.support_runs import q1, read_csv, url_names
 
 pytestmark = pytest.mark.django_db
@@ -302,3 +303,31 @@ def test_pages_speak_kiswahili(client, ready, hr_ict):
     response = client.get(url("run", ready), HTTP_ACCEPT_LANGUAGE="sw")
     assert response.status_code == 200
     assert 'lang="sw"' in response.content.decode()
+
+
+# --- Re-authentication before the file leaves (academy.reauthentication) ---------------------
+
+
+def test_the_download_asks_a_stale_sign_in_to_reauthenticate(client, ready, hr_ict):
+    path = url("download", ready)
+    sign_in_stale(client, hr_ict)
+
+    assert client.get(path)["Location"] == prompt_for(path)
+    assert client.get(url("run", ready)).status_code == 200  # the run's page needs none
+
+    assert reauthenticate(client, path)["Location"] == path
+    assert client.get(path).status_code == 200
+
+
+def test_asking_for_a_file_asks_a_stale_sign_in_to_reauthenticate(client, world, hr_ict):
+    path = url("request")
+    sign_in_stale(client, hr_ict)
+    assert client.get(path).status_code == 200  # the form needs none
+
+    response = client.post(path, form_data(world))
+
+    assert response["Location"] == prompt_for(path)
+    assert not ReportRun.objects.exists()
+    resumed = reauthenticate(client, path)  # the kept request is carried out
+    run = ReportRun.objects.get()
+    assert resumed["Location"] == url("run", run)

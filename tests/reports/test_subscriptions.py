@@ -14,6 +14,7 @@ from reports import subscriptions
 from reports.models import Format, Kind, ReportEmail, ReportRun, ReportSubscription
 from reports.services import ReportRefused
 from tests.enrollments.conftest import celery_worker_thread, wait_for
+from tests.reauthentication import prompt_for, sign_in_stale
 from tests.reports.support_runs import url_names
 
 pytestmark = pytest.mark.django_db
@@ -229,3 +230,22 @@ def test_every_url_sends_anonymous_visitors_to_sign_in_and_refuses_officers(
     assert getattr(client, method)(address).status_code == 403
     subscription.refresh_from_db()
     assert subscription.is_active
+
+
+def test_subscribing_asks_a_stale_sign_in_to_reauthenticate(client, world, hr_ict):
+    """Each run of a subscription sends a file of officers' data: like asking for one file."""
+    sign_in_stale(client, hr_ict)
+    assert client.get(LIST).status_code == 200
+
+    response = client.post(
+        LIST,
+        {
+            "organisation": world.state_department.pk,
+            "kind": Kind.NO_TRAINING,
+            "format": Format.PDF,
+            "frequency": Frequency.WEEKLY,
+        },
+    )
+
+    assert response["Location"] == prompt_for(LIST)
+    assert not ReportSubscription.objects.exists()

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from academy.demo import DEMO_PASSWORD, demo_account_roles, seed_demo
+from academy.demo.people import DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):
@@ -30,3 +31,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}):")
         for email, roles in demo_account_roles():
             self.stdout.write(f"  {email:<28} {roles}")
+        self.stdout.write(
+            "Accounts with a role also ask for an authenticator code: add the secret "
+            f"{DEMO_TOTP_SECRET} to an authenticator app, or run "
+            "`python manage.py demo_mfa_code EMAIL` for the current code."
+        )
