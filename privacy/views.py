@@ -18,6 +18,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from academy.reauthentication import reauthentication_required
 from academy.roles import is_ksg_staff, role_required
 from privacy import dpa, retention, selectors, services
 from privacy.forms import ErasureDecisionForm, ErasureRequestForm
@@ -32,7 +33,10 @@ def notice(request):
     )
 
 
+# Everything held about a person, national ID included, is the export a stolen session would
+# want most: the password (or a second factor) is asked again as for other exports.
 @login_required
+@reauthentication_required
 @require_safe
 def my_data(request):
     """Everything the portal holds about the signed-in person, readable."""
@@ -52,6 +56,7 @@ def my_data(request):
 
 
 @login_required
+@reauthentication_required
 @require_safe
 def my_data_json(request):
     """The same as ``my_data``, as a JSON download."""

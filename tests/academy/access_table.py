@@ -58,6 +58,7 @@ OBJECTS: dict[str, Callable[[SimpleNamespace], dict]] = {
     "issuer_key": lambda w: {"thumbprint": _thumbprint()},
     "verification_code": lambda w: {"code": w.certificates.wanjiku.verification_code},
     "bogus_key": lambda w: {"key": "not-a-key"},
+    "erasure_request": lambda w: {"pk": w.erasure.pk},
     "bogus_authenticator": lambda w: {"pk": 999999},
     "bogus_reset": lambda w: {"uidb36": "1", "key": "not-a-key"},
     # One side's objects, each with its twin on the other side.
@@ -135,6 +136,13 @@ mfa_edit_webauthn                        LOG 404 404 404 404 404 404 404 404  bo
 set_language                             302 302 302 302 302 302 302 302 302
 academy:profile                          LOG 200 200 200 200 200 200 200 200
 academy:api_token                        LOG 200 200 200 200 200 200 200 200
+# --- privacy (the notice, a person's own data, erasure requests and their review)
+privacy:notice                           200 200 200 200 200 200 200 200 200
+privacy:my_data                          LOG 200 200 200 200 200 200 200 200
+privacy:my_data_json                     LOG 200 200 200 200 200 200 200 200
+privacy:erasure                          LOG 200 200 200 200 200 200 200 200
+privacy:staff_list                       LOG 403 403 403 403 200 403 403 403
+privacy:staff_decide                     LOG 403 403 403 403 200 403 403 403  erasure_request
 # --- API: catalogue, schema
 api_skill_areas                          200 200 200 200 200 200 200 200 200
 api_competencies                         200 200 200 200 200 200 200 200 200

@@ -163,8 +163,12 @@ def build_world(*, ksg, ministry_ict, treasury, huawei, wanjiku, otieno, hr_ict,
         "huawei": _partner_side(huawei, "Huawei Technologies (Kenya) Co. Ltd", ksg, ksg_staff),
         "icdl": _partner_side(icdl, "ICDL Africa", ksg, ksg_staff),
     }
+    from privacy.services import erasure_request_create
+
+    erasure = erasure_request_create(user=otieno, reason="I have left the public service.")
     return SimpleNamespace(
         area=area,
+        erasure=erasure,
         course=course,
         cohorts=SimpleNamespace(upcoming=upcoming, approval=approval, ended=ended),
         enrolments=enrolments,

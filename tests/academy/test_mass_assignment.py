@@ -295,6 +295,15 @@ def _completed_by_staff(w):
     assert w.scored.officer != w.users.otieno
 
 
+def _erasure_asked(w):
+    from privacy.models import ErasureRequest
+
+    (asked,) = ErasureRequest.objects.filter(user=w.users.wanjiku)
+    assert asked.user == w.users.wanjiku
+    assert asked.status == ErasureRequest.Status.PENDING
+    assert asked.decided_by is None and asked.decided_at is None
+
+
 PERIOD = {"date_from": "2026-01-01", "date_to": "2026-03-31"}
 
 CASES = [
@@ -416,6 +425,11 @@ CASES = [
         _completed_by_staff, ("enrollments.api_staff.CompleteInput",), body="json",
         setup=_scores_setup,
     ),
+    Case(
+        "erasure-request", "wanjiku", lambda w: reverse("privacy:erasure"),
+        lambda w: {"reason": "I have left the public service."}, _erasure_asked,
+        ("privacy.forms.ErasureRequestForm",),
+    ),
 ]  # fmt: skip
 
 
@@ -449,6 +463,7 @@ NOT_POSTED_BY_USERS = {
     "partners.forms.RenewForm": "KSG staff only",
     "partners.forms.KpiResultForm": "KSG staff only",
     "academy.forms.AccountForm": "a partner reviewer's name and language: see test_profile.py",
+    "privacy.forms.ErasureDecisionForm": "KSG staff only",
 }
 
 

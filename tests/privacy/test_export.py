@@ -120,3 +120,19 @@ def test_the_export_takes_a_bounded_number_of_queries(
     client.force_login(rich_wanjiku)
     with django_assert_max_num_queries(70):
         client.get(reverse("privacy:my_data_json"))
+
+
+@pytest.mark.parametrize("name", ["privacy:my_data", "privacy:my_data_json"])
+def test_a_stale_sign_in_confirms_the_password_before_seeing_its_data(client, wanjiku, name):
+    from tests.reauthentication import prompt_for, reauthenticate, sign_in_stale
+
+    path = reverse(name)
+    sign_in_stale(client, wanjiku)
+
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"] == prompt_for(path)
+    assert not AuditEvent.objects.filter(action__startswith="privacy.").exists()
+    assert reauthenticate(client, path).status_code == 302
+    assert client.get(path).status_code == 200
