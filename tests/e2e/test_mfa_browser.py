@@ -47,7 +47,8 @@ def test_staff_without_mfa_set_up_an_authenticator_app(
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(new_staff.email)
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.locator("main form button[type=submit]").click()
+    with page.expect_navigation():  # a loaded machine answers after the click returns
+        page.locator("main form button[type=submit]").click()
 
     page.goto("/reports/")
     assert page.url.endswith("/accounts/2fa/")
@@ -55,18 +56,21 @@ def test_staff_without_mfa_set_up_an_authenticator_app(
     assert _accessible(page, javascript)
     screenshot(page, f"mfa-required-{viewport}")
 
-    page.get_by_role("link", name="Set up an authenticator app").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Set up an authenticator app").click()
     assert "/accounts/reauthenticate/" in page.url  # allauth asks for the password first
     assert _accessible(page, javascript)
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.locator("main form button[type=submit]").click()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
 
     assert page.url.endswith("/accounts/2fa/totp/activate/")
     assert _accessible(page, javascript)
     screenshot(page, f"mfa-totp-activate-{viewport}")
     secret = page.locator("code.token-key").inner_text().strip()
     page.get_by_label("Authenticator code").fill(totp_code(secret))
-    page.get_by_role("button", name="Activate").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Activate").click()
 
     page.goto("/reports/")
     assert page.url.endswith("/reports/")
@@ -89,11 +93,13 @@ def test_the_security_key_page_runs_its_script_under_the_csp(transactional_db, s
 def test_an_officer_makes_an_api_token(transactional_db, sign_in, wanjiku, viewport, screenshot):
     page = sign_in(wanjiku, **({"viewport": PHONE} if viewport == "phone" else {}))
     page.goto("/profile/")
-    page.get_by_role("link", name="API token").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="API token").click()
     assert page.get_by_text("You have no API token.").count() == 1
     assert violations(page) == ""
 
-    page.get_by_role("button", name="Create a token").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create a token").click()
 
     key = Token.objects.get(user=wanjiku).key
     assert page.locator("code.token-key").inner_text() == key
