@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.apps import apps
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
@@ -70,15 +70,12 @@ def stale_unverified_accounts(now: dt.datetime) -> list[int]:
 
 def _expired_sessions(now: dt.datetime) -> int:
     deleted = Session.objects.filter(expire_date__lt=now).delete()[0]
-    if apps.is_installed("allauth.usersessions"):
-        from allauth.usersessions.models import UserSession
-
-        # A listed session whose session is gone (asked through the session engine, which may
-        # be a cache) is not a session any more.
-        for user_session in UserSession.objects.iterator():
-            if not user_session.exists():
-                user_session.delete()
-                deleted += 1
+    # A listed session whose session is gone (asked through the session engine, which may be a
+    # cache) is not a session any more.
+    for user_session in UserSession.objects.iterator():
+        if not user_session.exists():
+            user_session.delete()
+            deleted += 1
     return deleted
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from importlib import import_module
 
-from django.apps import apps
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -191,12 +191,9 @@ def _sessions_end(user: User) -> int:
     read: erasure is rare, and the table holds only unexpired sessions after the daily purge."""
     store = import_module(settings.SESSION_ENGINE).SessionStore
     ended = 0
-    if apps.is_installed("allauth.usersessions"):
-        from allauth.usersessions.models import UserSession
-
-        for user_session in UserSession.objects.filter(user=user):
-            user_session.end()
-            ended += 1
+    for user_session in UserSession.objects.filter(user=user):
+        user_session.end()
+        ended += 1
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
             store().delete(session.session_key)

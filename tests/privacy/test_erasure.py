@@ -7,7 +7,6 @@ import datetime
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.core.files.storage import default_storage
 from django.test import Client
@@ -299,10 +298,6 @@ def test_erasure_is_one_transaction(ksg_staff, asked, monkeypatch):
     assert asked.status == Status.PENDING
 
 
-@pytest.mark.skipif(
-    not apps.is_installed("allauth.usersessions"),
-    reason="allauth.usersessions is not installed on this branch",
-)
 def test_the_listed_sessions_end_too(client, ksg_staff, rich_wanjiku, asked):
     from allauth.usersessions.models import UserSession
 

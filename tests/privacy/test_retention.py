@@ -7,7 +7,6 @@ import uuid
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
@@ -208,10 +207,6 @@ def test_the_task_runs_on_a_real_worker(celery_worker_thread):
     assert wait_for(lambda: AuditEvent.objects.filter(action="privacy.retention.purged").exists())
 
 
-@pytest.mark.skipif(
-    not apps.is_installed("allauth.usersessions"),
-    reason="allauth.usersessions is not installed on this branch",
-)
 def test_listed_sessions_whose_session_is_gone_go(wanjiku):
     from allauth.usersessions.models import UserSession
 
