@@ -231,6 +231,9 @@ MFA_TOTP_ISSUER = "KSG Digital Academy"
 # second factor) again when the last re-authentication is older than this. allauth counts only
 # explicit re-authentications, not the sign-in itself.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("ACCOUNT_REAUTHENTICATION_TIMEOUT", default=10 * 60)
+# The password or a second factor: not a code e-mailed to the account, which would make the
+# mailbox alone enough to export others' data or make a token.
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 
 # --- API --------------------------------------------------------------------------------------
 

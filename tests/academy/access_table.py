@@ -107,8 +107,8 @@ account_logout                           302 200 200 200 200 200 200 200 200
 account_inactive                         200 200 200 200 200 200 200 200 200
 account_signup                           200 302 302 302 302 302 302 302 302
 account_reauthenticate                   LOG 200 200 200 200 200 200 200 200
-account_request_reauthentication_code    LOG 200 200 200 200 200 200 200 200
-account_confirm_reauthentication_code    LOG 302 302 302 302 302 302 302 302
+account_request_reauthentication_code    LOG 403 403 403 403 403 403 403 403
+account_confirm_reauthentication_code    LOG 403 403 403 403 403 403 403 403
 account_email                            LOG 200 200 200 200 200 200 200 200
 account_email_verification_sent          200 200 200 200 200 200 200 200 200
 account_change_password                  LOG 200 200 200 200 200 200 200 200

@@ -249,3 +249,14 @@ def test_after_reauthenticating_the_form_opens(client, superuser, wanjiku, membe
 
     assert response["Location"] == path
     assert client.get(path).status_code == 200
+
+
+def test_re_authentication_takes_no_code_sent_by_e_mail(client, wanjiku):
+    """The password or a second factor: a code e-mailed to the account would make the mailbox
+    alone enough to make a token or export others' data."""
+    sign_in_stale(client, wanjiku)
+
+    page = client.get(reverse("account_reauthenticate")).content.decode()
+
+    assert reverse("account_request_reauthentication_code") not in page
+    assert client.post(reverse("account_request_reauthentication_code")).status_code == 403
