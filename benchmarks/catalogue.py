@@ -129,8 +129,12 @@ def start_server(env, port, workers):
         "--access-logfile",
         "/dev/null",
     ]
-    server = subprocess.Popen(cmd, cwd=BASE_DIR, env=env)
-    for _ in range(100):
+    return wait_until_healthy(subprocess.Popen(cmd, cwd=BASE_DIR, env=env), port, tries=100)
+
+
+def wait_until_healthy(server, port, *, tries):
+    """``server`` once its /healthz answers 200; stops it and exits if it never does."""
+    for _ in range(tries):
         try:
             # A loopback http:// address the benchmark built: no file:// or other scheme.
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:  # nosec B310

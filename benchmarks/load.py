@@ -54,6 +54,7 @@ from benchmarks.catalogue import (  # noqa: E402
     free_port,
     machine,
     recreate_database,
+    wait_until_healthy,
 )
 
 COURSE_CODE = "BEN-LOAD"
@@ -211,17 +212,7 @@ def start_server(env, port, *, workers, threads):
         "--access-logfile",
         "/dev/null",
     ]
-    server = subprocess.Popen(cmd, cwd=BASE_DIR, env=env)
-    for _ in range(300):
-        try:
-            # A loopback http:// address the benchmark built: no file:// or other scheme.
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:  # nosec B310
-                if r.status == 200:
-                    return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not come up")
+    return wait_until_healthy(subprocess.Popen(cmd, cwd=BASE_DIR, env=env), port, tries=300)
 
 
 # --- The users --------------------------------------------------------------------------------
