@@ -1,15 +1,15 @@
-"""How long sign-in, sign-up and password reset take for a registered and an unknown address.
+"""Sign-in, sign-up and password reset take about as long for a registered address as for an
+unknown one, with the portal's own password hashers (Argon2), so their timing does not tell
+that an address exists. The medians print with ``-s``:
 
-A measurement, not a check (the times depend on the machine): it runs only when asked, with the
-portal's own password hashers (Argon2), and prints the medians:
+    .venv/bin/pytest -q -p no:xdist -s tests/academy/test_enumeration_timing.py
 
-    MEASURE_ENUMERATION_TIMING=1 .venv/bin/pytest -q -p no:xdist -s \\
-        tests/academy/test_enumeration_timing.py
-
-The check that keeps sign-up even is test_enumeration.py's hash count.
+The bound is loose on purpose (neither median more than double the other, give or take 50 ms),
+because a shared machine is noisy; the leak it guards against was twelvefold (a sign-up with a
+registered address answered in 46 ms against 577 ms, as it hashed nothing). The exact check that
+keeps sign-up even is test_enumeration.py's hash count.
 """
 
-import os
 import statistics
 import time
 
@@ -20,14 +20,8 @@ from django.urls import reverse
 from academy import settings as academy_settings
 from tests.conftest import _clear_cache
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        not os.environ.get("MEASURE_ENUMERATION_TIMING"),
-        reason="a measurement: set MEASURE_ENUMERATION_TIMING=1",
-    ),
-]
-ROUNDS = 15
+pytestmark = pytest.mark.django_db
+ROUNDS = 7
 KNOWN = "wanjiku@ict.demo.go.ke"
 
 
@@ -44,7 +38,7 @@ def _time(post):
     return elapsed
 
 
-def test_measure(wanjiku, signup_data, settings):
+def test_known_and_unknown_addresses_take_about_as_long(wanjiku, signup_data, settings):
     settings.PASSWORD_HASHERS = academy_settings.PASSWORD_HASHERS
     flows = {
         "sign-in, wrong password": lambda email, i: (
@@ -69,7 +63,6 @@ def test_measure(wanjiku, signup_data, settings):
             number = (n * ROUNDS + i) * 2
             known.append(_time(flow(KNOWN, number)))
             unknown.append(_time(flow(f"nobody{number}@ict.demo.go.ke", number + 1)))
-        print(
-            f"{name}: registered {_median_ms(known)} ms, unknown {_median_ms(unknown)} ms "
-            f"(medians of {ROUNDS})"
-        )
+        known_ms, unknown_ms = _median_ms(known), _median_ms(unknown)
+        print(f"{name}: registered {known_ms} ms, unknown {unknown_ms} ms (medians of {ROUNDS})")
+        assert abs(known_ms - unknown_ms) <= max(50, min(known_ms, unknown_ms)), name
