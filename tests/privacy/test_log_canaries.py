@@ -79,25 +79,29 @@ def captured():
         logging.getLogger(name).disabled = disabled
 
 
+def _sign_up(organisation, duty_station, **personal) -> dict:
+    """The sign-up form filled with the canaries."""
+    return {
+        "full_name": FULL_NAME,
+        "email": EMAIL,
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "personal_number": PERSONAL_NUMBER,
+        "organisation": organisation.pk,
+        "job_group": "K",
+        "designation": "ICT Officer II",
+        "duty_station": duty_station.pk,
+        **personal,
+    }
+
+
 def _plant(state_department_ict, nairobi, wanjiku, hr_ict, ministry_ict):
     """Every request that carries a canary; returns the canaries, the token among them."""
     anonymous = Client(raise_request_exception=False)
     # Sign-up with every personal field.
     anonymous.post(
         reverse("account_signup"),
-        {
-            "full_name": FULL_NAME,
-            "email": EMAIL,
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-            "personal_number": PERSONAL_NUMBER,
-            "organisation": state_department_ict.pk,
-            "job_group": "K",
-            "designation": "ICT Officer II",
-            "duty_station": nairobi.pk,
-            "gender": "female",
-            "national_id": NATIONAL_ID,
-        },
+        _sign_up(state_department_ict, nairobi, gender="female", national_id=NATIONAL_ID),
     )
     # Sign-in: wrong then right password, for a known and an unknown address.
     wanjiku.set_password(PASSWORD)
@@ -250,19 +254,7 @@ def test_twin_the_search_finds_the_template_leak_when_that_logger_is_at_debug(
     try:
         Client().post(
             reverse("account_signup"),
-            {
-                "full_name": FULL_NAME,
-                "email": EMAIL,
-                "password1": PASSWORD,
-                "password2": PASSWORD,
-                "personal_number": PERSONAL_NUMBER,
-                "organisation": state_department_ict.pk,
-                "job_group": "K",
-                "designation": "ICT Officer II",
-                "duty_station": nairobi.pk,
-                "gender": "",
-                "national_id": "",
-            },
+            _sign_up(state_department_ict, nairobi, gender="", national_id=""),
         )
     finally:
         template.setLevel(level)
