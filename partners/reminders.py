@@ -295,6 +295,11 @@ def send_reminder(pk: int) -> str | None:
     return outbox.send_one(_sendable(), pk, build_message=build_message, still_due=_still_due)
 
 
+def any_pending() -> bool:
+    """Whether any reminder waits to be sent."""
+    return PartnerReminder.objects.filter(status=PartnerReminder.Status.PENDING).exists()
+
+
 def send_pending_reminders(batch: int = 500) -> int:
     """Send up to ``batch`` pending reminders, oldest first; the number sent."""
     return outbox.send_pending(

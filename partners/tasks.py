@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.db import transaction
 
+REMINDER_BATCH = 500
+
 
 @shared_task(ignore_result=True)
 def recompute_statuses() -> None:
@@ -23,7 +25,10 @@ def schedule_reminders() -> None:
 
 @shared_task(ignore_result=True)
 def send_reminders() -> None:
-    """Send the pending reminders; a second run at the same time skips the rows the first holds."""
+    """Send a batch of the pending reminders; a second run at the same time skips the rows the
+    first holds. A run that sent some while more wait queues the next batch at once, and a run
+    that sent none ends the chain, as enrolment reminders do (enrollments.tasks)."""
     from partners import reminders
 
-    reminders.send_pending_reminders()
+    if reminders.send_pending_reminders(batch=REMINDER_BATCH) and reminders.any_pending():
+        send_reminders.delay()

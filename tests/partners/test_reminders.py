@@ -2,6 +2,7 @@
 longer true; the beat runs the schedule and the daily recompute."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -159,3 +160,46 @@ def test_the_recompute_task_expires_agreements(mou):
     tasks.recompute_statuses()
     mou.refresh_from_db()
     assert mou.status == Agreement.Status.EXPIRED
+
+
+def _three_staff_reminded(ksg_deliverable):
+    from academy.models import Membership
+    from tests.factories import MembershipFactory, UserFactory
+
+    for n in range(2):
+        MembershipFactory(
+            user=UserFactory(email=f"staff{n}@ksg.demo.ac.ke"), role=Membership.Role.KSG_STAFF
+        )
+    due_in(ksg_deliverable, 7)
+    assert reminders.schedule_due_reminders() == 3
+
+
+def test_a_run_that_sends_a_batch_hands_on_to_the_next(ksg_deliverable, ksg_staff, monkeypatch):
+    _three_staff_reminded(ksg_deliverable)
+    monkeypatch.setattr(tasks, "REMINDER_BATCH", 1)
+    runs = mock.Mock(wraps=reminders.send_pending_reminders)
+    monkeypatch.setattr(reminders, "send_pending_reminders", runs)
+
+    tasks.send_reminders.delay()
+
+    # Three due, one a run: three runs, chained, and nothing left for the next hour.
+    assert runs.call_count == 3
+    assert len(mail.outbox) == 3
+    assert not reminders.any_pending()
+
+
+def test_a_run_that_sends_nothing_ends_the_chain(ksg_deliverable, ksg_staff, monkeypatch):
+    _three_staff_reminded(ksg_deliverable)
+    monkeypatch.setattr(tasks, "REMINDER_BATCH", 1)
+    runs = mock.Mock(wraps=reminders.send_pending_reminders)
+    monkeypatch.setattr(reminders, "send_pending_reminders", runs)
+
+    with mock.patch(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages",
+        side_effect=ConnectionRefusedError("SMTP server down"),
+    ):
+        tasks.send_reminders.delay()
+
+    # The mail server is down: one run, no spinning; the hourly schedule tries again.
+    assert runs.call_count == 1
+    assert reminders.any_pending()
