@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -73,7 +72,7 @@ def api_token(request):
         else:
             return redirect("academy:api_token")
     token = new_token or selectors.api_token_of(user)
-    response = render(
+    return render(
         request,
         "academy/api_token.html",
         {
@@ -83,8 +82,6 @@ def api_token(request):
             "key_start": token.key[:4] if token else None,
         },
     )
-    patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 def _form_class_for(user, officer_profile):

@@ -14,7 +14,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -43,15 +42,13 @@ def my_data(request):
     data = selectors.subject_data_of(request.user)
     services.subject_access_recorded(user=request.user, fmt="html")
     sections = selectors.display_sections(data)
-    return _private(
-        render(
-            request,
-            "privacy/my_data.html",
-            {
-                "held": [s for s in sections if s["rows"]],
-                "empty": [s for s in sections if not s["rows"]],
-            },
-        )
+    return render(
+        request,
+        "privacy/my_data.html",
+        {
+            "held": [s for s in sections if s["rows"]],
+            "empty": [s for s in sections if not s["rows"]],
+        },
     )
 
 
@@ -66,7 +63,7 @@ def my_data_json(request):
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     name = f"ksg-academy-my-data-{timezone.localdate():%Y-%m-%d}.json"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return _private(response)
+    return response
 
 
 @login_required
@@ -87,17 +84,15 @@ def erasure(request):
             )
             return redirect("privacy:erasure")
     requests = selectors.erasure_requests_of(request.user)
-    return _private(
-        render(
-            request,
-            "privacy/erasure.html",
-            {
-                "form": form,
-                "requests": requests,
-                "has_pending": any(r.status == ErasureRequest.Status.PENDING for r in requests),
-                "dpa": _dpa_facts(),
-            },
-        )
+    return render(
+        request,
+        "privacy/erasure.html",
+        {
+            "form": form,
+            "requests": requests,
+            "has_pending": any(r.status == ErasureRequest.Status.PENDING for r in requests),
+            "dpa": _dpa_facts(),
+        },
     )
 
 
@@ -112,9 +107,7 @@ def staff_list(request):
         .exclude(status=ErasureRequest.Status.PENDING)
         .order_by("-decided_at")[:20]
     )
-    return _private(
-        render(request, "privacy/staff_list.html", {"pending": pending, "decided": decided})
-    )
+    return render(request, "privacy/staff_list.html", {"pending": pending, "decided": decided})
 
 
 @login_required
@@ -126,28 +119,26 @@ def staff_decide(request, pk):
     form = ErasureDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
-        if approve and erasure_request.user_id == request.user.pk:
+        try:
+            services.erasure_decide(
+                request=erasure_request,
+                approve=approve,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ErasureOwnRequest:
             form.add_error(None, _("Another member of KSG staff must decide your own request."))
-        else:
-            try:
-                services.erasure_decide(
-                    request=erasure_request,
-                    approve=approve,
-                    by=request.user,
-                    reason=form.cleaned_data["reason"],
-                )
-            except services.ErasureAlreadyDecided:
-                messages.error(request, _("Someone else decided this request in the meantime."))
-            else:
-                done = _("The account has been erased.") if approve else None
-                messages.success(request, done or _("The request was declined."))
+        except services.ErasureAlreadyDecided:
+            messages.error(request, _("Someone else decided this request in the meantime."))
             return redirect("privacy:staff_list")
-    return _private(
-        render(
-            request,
-            "privacy/staff_decide.html",
-            {"erasure_request": erasure_request, "form": form},
-        )
+        else:
+            done = _("The account has been erased.") if approve else None
+            messages.success(request, done or _("The request was declined."))
+            return redirect("privacy:staff_list")
+    return render(
+        request,
+        "privacy/staff_decide.html",
+        {"erasure_request": erasure_request, "form": form},
     )
 
 
@@ -159,9 +150,3 @@ def _dpa_facts() -> dict:
         "portability_days": dpa.PORTABILITY_DAYS,
         "breach_hours": dpa.BREACH_NOTIFICATION_HOURS,
     }
-
-
-def _private(response):
-    # Personal data: no cache (shared or the browser's) keeps it.
-    patch_cache_control(response, private=True, no_store=True)
-    return response

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -289,9 +288,7 @@ class ReportRequestApi(APIView):
 class ReportRunApi(APIView):
     def get(self, request, pk):
         run = _run_for(request, pk)
-        response = Response(ReportRunOutput(run, context={"request": request}).data)
-        patch_cache_control(response, private=True, no_store=True)
-        return response
+        return Response(ReportRunOutput(run, context={"request": request}).data)
 
 
 @extend_schema(

@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -43,12 +42,10 @@ def run_list(request):
     page = Paginator(selectors.runs_of(request.user), RUNS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    return _private(
-        render(
-            request,
-            "reports/runs/list.html",
-            {"page": page, "page_links": page_links(page, ""), "runs": page.object_list},
-        )
+    return render(
+        request,
+        "reports/runs/list.html",
+        {"page": page, "page_links": page_links(page, ""), "runs": page.object_list},
     )
 
 
@@ -103,7 +100,7 @@ def run_detail(request, pk):
         "refresh": REFRESH_SECONDS,
         "filename": runs.filename(run),
     }
-    return _private(render(request, "reports/runs/run.html", context))
+    return render(request, "reports/runs/run.html", context)
 
 
 @login_required
@@ -112,17 +109,15 @@ def run_detail(request, pk):
 def run_status(request, pk):
     """The run's progress as JSON, for a script that updates the page without reloading."""
     run = selectors.run_of(request.user, pk)
-    return _private(
-        JsonResponse(
-            {
-                "status": run.status,
-                "status_label": run.get_status_display(),
-                "rows_done": run.rows_done,
-                "rows_total": run.rows_total,
-                "percent": run.percent,
-                "finished": run.finished,
-            }
-        )
+    return JsonResponse(
+        {
+            "status": run.status,
+            "status_label": run.get_status_display(),
+            "rows_done": run.rows_done,
+            "rows_total": run.rows_total,
+            "percent": run.percent,
+            "finished": run.finished,
+        }
     )
 
 
@@ -142,12 +137,5 @@ def run_download(request, pk):
             "expire_days": settings.REPORT_FILES_EXPIRE_DAYS,
         }
         page = render(request, "reports/runs/gone.html", context, status=410 if expired else 409)
-        return _private(page)
+        return page
     return runs.file_download(run)
-
-
-def _private(response):
-    # Personal data: no shared cache keeps it, and the browser never guesses another type.
-    patch_cache_control(response, private=True, no_store=True)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
