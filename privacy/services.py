@@ -41,6 +41,10 @@ class ErasureAlreadyDecided(Exception):
     """The request was decided by someone else in the meantime."""
 
 
+class ErasureOwnRequest(Exception):
+    """A member of KSG staff may not approve the erasure of their own account."""
+
+
 def subject_access_recorded(*, user: User, fmt: str) -> None:
     """An audit event says that ``user`` read or downloaded their own data (``fmt``: "html" or
     "json"), and when; never what it contained."""
@@ -65,7 +69,10 @@ def erasure_decide(
     *, request: ErasureRequest, approve: bool, by: User, reason: str
 ) -> ErasureRequest:
     """The pending ``request`` is approved (and the person erased, in the same transaction) or
-    declined (and nothing else changes), with who decided, when and why."""
+    declined (and nothing else changes), with who decided, when and why. Another member of
+    KSG staff must approve one's own request: no one erases their own record unchecked."""
+    if approve and request.user_id == by.pk:
+        raise ErasureOwnRequest
     with transaction.atomic():
         locked = ErasureRequest.objects.select_for_update().get(pk=request.pk)
         if locked.status != Status.PENDING:

@@ -244,6 +244,23 @@ def test_a_decided_request_cannot_be_decided_again(client, ksg_staff, asked):
         services.erasure_decide(request=asked, approve=True, by=ksg_staff, reason="x")
 
 
+def test_a_member_of_staff_cannot_approve_their_own_erasure(client, ksg_staff):
+    _ask(client, ksg_staff, reason="I am leaving KSG.")
+    own = ErasureRequest.objects.get(user=ksg_staff)
+
+    response = _decide(client, ksg_staff, own, "approve")
+
+    assert response.status_code == 200
+    assert "Another member of KSG staff must decide your own request." in (
+        response.content.decode()
+    )
+    own.refresh_from_db()
+    assert own.status == Status.PENDING
+    assert User.objects.get(pk=ksg_staff.pk).email == ksg_staff.email
+    with pytest.raises(services.ErasureOwnRequest):
+        services.erasure_decide(request=own, approve=True, by=ksg_staff, reason="x")
+
+
 def test_staff_see_pending_requests(client, ksg_staff, asked):
     client.force_login(ksg_staff)
     page = client.get(reverse("privacy:staff_list"))
