@@ -12,6 +12,7 @@ allauth stores a TOTP secret and the seed of the recovery codes in its ``Authent
 
 import base64
 import hashlib
+from functools import cache
 
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
@@ -152,7 +153,7 @@ class MFARequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _is_exempt(request.path) and mfa_setup_missing(request.user):
+        if mfa_setup_missing(request.user) and not _is_exempt(request.path):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": mfa_required_message()}, status=403)
             messages.warning(request, mfa_required_message())
@@ -186,7 +187,13 @@ class MFATokenAuthentication(TokenAuthentication):
 
 def _is_exempt(path: str) -> bool:
     """What an account without MFA may still reach: setting MFA up and what that needs."""
-    prefixes = [
+    return path.startswith(_exempt_prefixes())
+
+
+@cache
+def _exempt_prefixes() -> tuple[str, ...]:
+    # Reversed once: the URLs don't change while the process runs.
+    return (
         reverse("mfa_index"),  # every MFA page: TOTP, security keys, recovery codes
         reverse("account_reauthenticate"),  # allauth asks for the password before activation
         reverse("account_logout"),
@@ -195,5 +202,4 @@ def _is_exempt(path: str) -> bool:
         "/i18n/",
         reverse("healthz"),
         "/" + settings.STATIC_URL.lstrip("/"),
-    ]
-    return any(path.startswith(prefix) for prefix in prefixes)
+    )
