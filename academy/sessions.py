@@ -116,9 +116,19 @@ def _track(request) -> None:
         UserSession.objects.create_from_request(request)
 
 
+def idle_minutes() -> int:
+    """SESSION_IDLE_TIMEOUT as people read it: whole minutes, at least one."""
+    return max(settings.SESSION_IDLE_TIMEOUT // 60, 1)
+
+
+def absolute_hours() -> int:
+    """SESSION_ABSOLUTE_TIMEOUT as people read it: whole hours, at least one."""
+    return max(settings.SESSION_ABSOLUTE_TIMEOUT // 3600, 1)
+
+
 def _reason(ended: str) -> str:
     if ended == "idle":
-        minutes = max(settings.SESSION_IDLE_TIMEOUT // 60, 1)
+        minutes = idle_minutes()
         return ngettext(
             "You were signed out after %(minutes)d minute without activity. "
             "Sign in again to continue.",
@@ -126,7 +136,7 @@ def _reason(ended: str) -> str:
             "Sign in again to continue.",
             minutes,
         ) % {"minutes": minutes}
-    hours = max(settings.SESSION_ABSOLUTE_TIMEOUT // 3600, 1)
+    hours = absolute_hours()
     return ngettext(
         "You were signed out because you signed in more than %(hours)d hour ago. "
         "Sign in again to continue.",

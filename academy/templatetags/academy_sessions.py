@@ -3,8 +3,9 @@
 import re
 
 from django import template
-from django.conf import settings
 from django.utils.translation import gettext as _
+
+from academy import sessions
 
 register = template.Library()
 
@@ -41,7 +42,4 @@ def browser_summary(user_agent: str) -> str:
 @register.simple_tag
 def session_limits() -> dict:
     """The idle and absolute session limits (academy.sessions) in minutes and hours."""
-    return {
-        "idle_minutes": max(settings.SESSION_IDLE_TIMEOUT // 60, 1),
-        "absolute_hours": max(settings.SESSION_ABSOLUTE_TIMEOUT // 3600, 1),
-    }
+    return {"idle_minutes": sessions.idle_minutes(), "absolute_hours": sessions.absolute_hours()}
