@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
-import re
 import uuid
 
 from django.contrib.auth import get_user_model
@@ -24,7 +23,6 @@ from privacy import registry
 from privacy.models import ErasureRequest
 
 User = get_user_model()
-_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$")
 
 
 def subject_data_of(user) -> dict:
@@ -48,7 +46,7 @@ def subject_data_of(user) -> dict:
             }
         )
     return {
-        "exported_at": timezone.now().isoformat(),
+        "exported_at": timezone.now(),
         "controller": _("Kenya School of Government (KSG Digital Academy)"),
         "sections": sections,
     }
@@ -113,11 +111,12 @@ def _text(value) -> str:
         return _("Yes")
     if value is False:
         return _("No")
-    if isinstance(value, str) and _ISO_DATETIME.match(value):
-        # The page shows a date and time as people read them; the JSON keeps ISO 8601.
-        return formats.date_format(
-            timezone.localtime(dt.datetime.fromisoformat(value)), "DATETIME_FORMAT"
-        )
+    # The page shows dates and times as the rest of the portal does; the JSON download writes
+    # them in ISO 8601 (DjangoJSONEncoder).
+    if isinstance(value, dt.datetime):
+        return formats.date_format(timezone.localtime(value), "j F Y, H:i")
+    if isinstance(value, dt.date):
+        return formats.date_format(value, "j F Y")
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     if isinstance(value, dict):
@@ -163,8 +162,6 @@ def _value(obj, f, subject):
     value = getattr(obj, f.attname)
     if f.choices and value not in (None, ""):
         return str(getattr(obj, f"get_{f.name}_display")())
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
         return str(value)
     if isinstance(value, FieldFile):
